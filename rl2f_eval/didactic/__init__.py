@@ -1,0 +1,1 @@
+"""The didactic interaction: episode solver, per-turn record, prompts and task builder."""

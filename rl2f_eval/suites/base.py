@@ -1,0 +1,114 @@
+"""What every suite provides: problems, answer extraction and a verifier.
+
+A suite is data + checking, nothing else. The didactic loop, the teachers and the trainer all talk
+to suites through this interface only, so a new domain is one module.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any
+
+from inspect_ai.dataset import Sample
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem as the verifier and teacher see it (built from an Inspect sample or state)."""
+
+    id: str | int | None
+    input: str
+    """The problem statement shown to the student."""
+    target: str
+    """The reference answer (privileged)."""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    """Anything else the verifier or teacher needs (privileged): solution, tests, maze grid, ..."""
+
+    @classmethod
+    def from_sample(cls, sample: Sample) -> Problem:
+        return cls(
+            id=sample.id,
+            input=str(sample.input),
+            target=str(sample.target),
+            metadata=dict(sample.metadata or {}),
+        )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The verifier's judgement of one extracted answer. Only `correct` decides success."""
+
+    correct: bool
+    """A full pass. Partial credit never counts as correct."""
+    feedback: str
+    """Student-safe explanation (what the `verifier` teacher says); never contains the answer."""
+    report: str = ""
+    """Privileged detail for the model teacher (may name expected values)."""
+    score: float = 0.0
+    """Partial credit in [0, 1], reported separately."""
+
+
+class Suite(ABC):
+    """A domain: its problems, how answers are stated and extracted, and how they are checked."""
+
+    name: str = "suite"
+    answer_format: str = ""
+    """The instruction that tells the student how to state the final answer."""
+
+    @abstractmethod
+    def samples(self) -> list[Sample]:
+        """The problems as Inspect samples: `input` = statement, `target` = reference answer,
+        `metadata` = privileged material. Ids must be stable across runs."""
+
+    @abstractmethod
+    def extract(self, completion: str) -> str | None:
+        """The final answer stated in `completion`, or None when the format was not followed."""
+
+    @abstractmethod
+    def verify(self, answer: str, problem: Problem) -> Verdict:
+        """Check an extracted answer. Must accept every correct answer, not only the reference."""
+
+    def reference(self, problem: Problem) -> str:
+        """Privileged material for the model teacher: the worked solution where there is one."""
+        solution = problem.metadata.get("solution")
+        if solution:
+            return f"{solution}\n\nFinal answer: {problem.target}"
+        return f"Final answer: {problem.target}"
+
+    @abstractmethod
+    def answer_text(self, problem: Problem) -> str:
+        """A completion that states the reference answer in the required format (oracle mode)."""
+
+    @abstractmethod
+    def wrong_answer_text(self, problem: Problem) -> str:
+        """A well-formed completion whose answer the verifier rejects (oracle mode)."""
+
+    def leaked(self, feedback: str, problem: Problem) -> list[str]:
+        """Spans of `feedback` that give the reference answer away (the leak guard's suite half).
+
+        The default matches the normalised reference answer as a whole token; suites whose answers
+        have equivalent forms (math) or several valid forms (mazes, puzzles) override this.
+        """
+        return find_normalised(feedback, problem.target)
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Lower-case, collapse whitespace and drop TeX dollars so formatting cannot hide a match."""
+    return _SPACE.sub(" ", text.replace("$", "")).strip().lower()
+
+
+def find_normalised(text: str, needle: str) -> list[str]:
+    """Occurrences of `needle` in `text` as a whole token, ignoring case and spacing."""
+    needle = normalise(needle)
+    if not needle:
+        return []
+    # spacing and TeX dollars between the parts may differ; spans come from the original text
+    pattern = r"[\s$]*".join(re.escape(part) for part in needle.split(" "))
+    # whole-token match: "5" must not match inside "15", "5th" or "5.2"
+    regex = re.compile(rf"(?<![\w.]){pattern}(?!\w|\.\d)", re.IGNORECASE)
+    return [m.group(0) for m in regex.finditer(text)]

@@ -1,0 +1,254 @@
+"""Maze navigation: seeded grid mazes, answers are move strings, checked by walking them.
+
+The verifier simulates the path, so it accepts every legal path to the goal (not only the
+generator's); its feedback names the first illegal move and where it happened, or how far from the
+goal a legal path ended.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import deque
+from dataclasses import dataclass
+
+from inspect_ai.dataset import Sample
+
+from rl2f_eval.errors import TaskArgError
+from rl2f_eval.suites.base import Problem, Suite, Verdict, find_normalised
+
+WALL, OPEN, START, GOAL = "#", ".", "S", "G"
+MOVES = {"U": (-1, 0), "D": (1, 0), "L": (0, -1), "R": (0, 1)}
+_WORDS = {"UP": "U", "DOWN": "D", "LEFT": "L", "RIGHT": "R"}
+
+Cell = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Maze:
+    grid: tuple[str, ...]
+
+    @property
+    def start(self) -> Cell:
+        return self._find(START)
+
+    @property
+    def goal(self) -> Cell:
+        return self._find(GOAL)
+
+    def _find(self, mark: str) -> Cell:
+        for r, row in enumerate(self.grid):
+            if mark in row:
+                return r, row.index(mark)
+        raise ValueError(f"maze has no {mark!r}")
+
+    def inside(self, cell: Cell) -> bool:
+        r, c = cell
+        return 0 <= r < len(self.grid) and 0 <= c < len(self.grid[0])
+
+    def is_wall(self, cell: Cell) -> bool:
+        return self.grid[cell[0]][cell[1]] == WALL
+
+    def shortest_path(self) -> str:
+        """A shortest move string from start to goal (breadth-first search)."""
+        start, goal = self.start, self.goal
+        previous: dict[Cell, tuple[Cell, str] | None] = {start: None}
+        queue = deque([start])
+        while queue:
+            cell = queue.popleft()
+            if cell == goal:
+                break
+            for move, (dr, dc) in MOVES.items():
+                nxt = (cell[0] + dr, cell[1] + dc)
+                if self.inside(nxt) and not self.is_wall(nxt) and nxt not in previous:
+                    previous[nxt] = (cell, move)
+                    queue.append(nxt)
+        if goal not in previous:
+            raise ValueError("goal unreachable")
+        path, cell = [], goal
+        while (step := previous[cell]) is not None:
+            cell, move = step
+            path.append(move)
+        return "".join(reversed(path))
+
+
+@dataclass(frozen=True)
+class Walk:
+    """The outcome of following a move string from the start."""
+
+    end: Cell
+    error: str | None = None
+    reached_goal_at: int | None = None  # 1-based move index of the first arrival at the goal
+
+
+def walk(maze: Maze, moves: str) -> Walk:
+    cell, first_goal = maze.start, None
+    for i, move in enumerate(moves, start=1):
+        dr, dc = MOVES[move]
+        nxt = (cell[0] + dr, cell[1] + dc)
+        where = f"row {cell[0] + 1}, column {cell[1] + 1}"
+        if not maze.inside(nxt):
+            return Walk(cell, f"Move {i} ({move}) from {where} leaves the grid.", first_goal)
+        if maze.is_wall(nxt):
+            return Walk(cell, f"Move {i} ({move}) from {where} runs into a wall.", first_goal)
+        cell = nxt
+        if cell == maze.goal and first_goal is None:
+            first_goal = i
+    return Walk(cell, None, first_goal)
+
+
+def parse_moves(text: str) -> str | None:
+    """'RRDL', 'R, R, D, L', 'right right down left' -> 'RRDL'; None if anything else is there."""
+    text = re.sub(r"\b(UP|DOWN|LEFT|RIGHT)\b", lambda m: _WORDS[m.group(1)], text.upper())
+    moves = re.sub(r"[\s,;.`*'\"\-→>]+", "", text)
+    return moves if moves and set(moves) <= set(MOVES) else None
+
+
+def generate_maze(rng: random.Random, size: int, loops: float) -> Maze:
+    """A `size` x `size`-cell maze drawn on a (2*size+1)-square grid by a randomised depth-first
+    search; then a fraction `loops` of the remaining inner walls is knocked down, so that several
+    paths (of different lengths) can reach the goal."""
+    n = 2 * size + 1
+    grid = [[WALL] * n for _ in range(n)]
+    stack, seen = [(0, 0)], {(0, 0)}
+    grid[1][1] = OPEN
+    while stack:
+        r, c = stack[-1]
+        options = [
+            (r + dr, c + dc)
+            for dr, dc in MOVES.values()
+            if 0 <= r + dr < size and 0 <= c + dc < size and (r + dr, c + dc) not in seen
+        ]
+        if not options:
+            stack.pop()
+            continue
+        nr, nc = rng.choice(options)
+        grid[2 * r + 1 + (nr - r)][2 * c + 1 + (nc - c)] = OPEN
+        grid[2 * nr + 1][2 * nc + 1] = OPEN
+        seen.add((nr, nc))
+        stack.append((nr, nc))
+    inner_walls = [
+        (r, c)
+        for r in range(1, n - 1)
+        for c in range(1, n - 1)
+        if grid[r][c] == WALL and (r % 2) != (c % 2)  # walls between two cells
+    ]
+    for r, c in rng.sample(inner_walls, round(loops * len(inner_walls))):
+        grid[r][c] = OPEN
+    cells = [(2 * r + 1, 2 * c + 1) for r in range(size) for c in range(size)]
+    start, goal = rng.sample(cells, 2)
+    while abs(start[0] - goal[0]) + abs(start[1] - goal[1]) < size:  # keep the goal a walk away
+        start, goal = rng.sample(cells, 2)
+    grid[start[0]][start[1]] = START
+    grid[goal[0]][goal[1]] = GOAL
+    return Maze(tuple("".join(row) for row in grid))
+
+
+PROMPT = """You are in a grid maze. '#' is a wall, '.' is open floor, 'S' is where you start and \
+'G' is the goal. Rows are numbered from 1 at the top, columns from 1 at the left.
+
+{grid}
+
+Each move goes one square: U (up), D (down), L (left) or R (right). Give a sequence of moves that \
+walks from S to G without entering a wall or leaving the grid.{shortest}"""
+
+
+class MazeSuite(Suite):
+    name = "maze"
+    answer_format = (
+        "Think step by step, then finish with a final line of the form `ANSWER: <moves>`, "
+        "for example `ANSWER: RRDDL`."
+    )
+
+    def __init__(
+        self, size: int = 4, n: int = 20, seed: int = 0, shortest: bool = False, loops: float = 0.1
+    ) -> None:
+        if size < 2:
+            raise TaskArgError(f"size must be at least 2 (cells per side), got {size}")
+        if n < 1:
+            raise TaskArgError(f"n must be at least 1, got {n}")
+        if not 0.0 <= loops <= 1.0:
+            raise TaskArgError(f"loops must be between 0 and 1, got {loops}")
+        self.size, self.n, self.seed, self.shortest, self.loops = size, n, seed, shortest, loops
+
+    def samples(self) -> list[Sample]:
+        samples = []
+        for i in range(self.n):
+            # string seeds hash deterministically (not by PYTHONHASHSEED): stable ids and mazes
+            maze = generate_maze(
+                random.Random(f"maze-{self.size}-{self.seed}-{i}"), self.size, self.loops
+            )
+            path = maze.shortest_path()
+            extra = " The path must be a shortest one." if self.shortest else ""
+            samples.append(
+                Sample(
+                    id=f"maze-{self.size}x{self.size}-s{self.seed}-{i}",
+                    input=PROMPT.format(grid="\n".join(maze.grid), shortest=extra),
+                    target=path,
+                    metadata={"grid": list(maze.grid), "shortest_length": len(path)},
+                )
+            )
+        return samples
+
+    def extract(self, completion: str) -> str | None:
+        lines = re.findall(r"ANSWER\s*:\s*(.*)", completion, flags=re.IGNORECASE)
+        return parse_moves(lines[-1]) if lines else None
+
+    def verify(self, answer: str, problem: Problem) -> Verdict:
+        maze = Maze(tuple(problem.metadata["grid"]))
+        moves = parse_moves(answer)
+        if moves is None:
+            return Verdict(False, "Your answer must be a sequence of the letters U, D, L and R.")
+        result = walk(maze, moves)
+        shortest = problem.metadata["shortest_length"]
+        if result.error:
+            return Verdict(
+                False, result.error, report=f"{result.error} A shortest path has {shortest} moves."
+            )
+        if result.end != maze.goal:
+            distance = abs(result.end[0] - maze.goal[0]) + abs(result.end[1] - maze.goal[1])
+            where = f"row {result.end[0] + 1}, column {result.end[1] + 1}"
+            if result.reached_goal_at is not None:
+                text = (
+                    f"Your path reaches the goal at move {result.reached_goal_at} but keeps going "
+                    f"and ends at {where}."
+                )
+            else:
+                text = (
+                    f"Every move is legal, but the path ends at {where}, {distance} "
+                    f"square{'s' if distance > 1 else ''} from the goal (counting only "
+                    "up/down/left/right steps)."
+                )
+            return Verdict(False, text, report=f"{text} A shortest path has {shortest} moves.")
+        if self.shortest and len(moves) > shortest:
+            text = f"Your path reaches the goal in {len(moves)} moves, but a shorter path exists."
+            return Verdict(
+                False, text, report=f"{text} The shortest has {shortest} moves.", score=0.5
+            )
+        return Verdict(True, "Your path reaches the goal.", score=1.0)
+
+    def answer_text(self, problem: Problem) -> str:
+        return f"Following the open corridor from S to G.\nANSWER: {problem.target}"
+
+    def wrong_answer_text(self, problem: Problem) -> str:
+        # one move short of the goal: well-formed and legal, but wrong
+        return f"Following the open corridor from S to G.\nANSWER: {problem.target[:-1] or 'U'}"
+
+    def leaked(self, feedback: str, problem: Problem) -> list[str]:
+        """The reference path, or any run of moves in the feedback that walks from S to G."""
+        maze = Maze(tuple(problem.metadata["grid"]))
+        spans = find_normalised(feedback, problem.target)
+        # letter runs count only in capitals ("dull" is a word, "DULL" a path); words in any case
+        token = r"\b(?:(?-i:[UDLR]+)|up|down|left|right)\b"
+        separator = r"[\s,;\-→>]*(?:\b(?:then|and)\b)?[\s,;\-→>]*"
+        for run in re.finditer(rf"{token}(?:{separator}{token})*", feedback, re.IGNORECASE):
+            text = run.group(0)
+            moves = parse_moves(re.sub(r"\b(?:then|and)\b", " ", text, flags=re.I))
+            if (
+                text not in spans
+                and moves
+                and (result := walk(maze, moves)).error is None
+                and result.end == maze.goal
+            ):
+                spans.append(text)
+        return spans

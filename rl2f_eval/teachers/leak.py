@@ -1,0 +1,56 @@
+"""The leak guard: feedback must not give the reference answer away.
+
+Detection is the suite's (`Suite.leaked`: it knows what equivalent forms of its answers look like);
+this module decides what happens to flagged feedback: `flag` keeps it and records the flag, `redact`
+replaces the leaking spans, `regenerate` asks the teacher again and redacts if it still leaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rl2f_eval.teachers.base import FeedbackRequest, Teacher
+
+LEAK_MODES = ("flag", "redact", "regenerate")
+REDACTED = "[redacted]"
+
+
+@dataclass(frozen=True)
+class GuardedFeedback:
+    text: str
+    """What the student sees."""
+    leaked: list[str] = field(default_factory=list)
+    """Spans the guard found in the teacher's first feedback (empty: no leak)."""
+    original: str | None = None
+    """The teacher's first feedback when the student sees something else."""
+    tokens: int = 0
+
+    @property
+    def leak(self) -> bool:
+        return bool(self.leaked)
+
+
+def redact(text: str, spans: list[str]) -> str:
+    for span in sorted(set(spans), key=len, reverse=True):  # longest first: no partial leftovers
+        text = text.replace(span, REDACTED)
+    return text
+
+
+async def guarded_feedback(
+    teacher: Teacher, request: FeedbackRequest, mode: str = "flag", regenerations: int = 2
+) -> GuardedFeedback:
+    if mode not in LEAK_MODES:
+        raise ValueError(f"leak must be one of {', '.join(LEAK_MODES)}; got {mode!r}")
+    first = await teacher.feedback(request)
+    leaked = request.suite.leaked(first.text, request.problem)
+    if not leaked or mode == "flag":
+        return GuardedFeedback(first.text, leaked, tokens=first.tokens)
+    tokens, text, spans = first.tokens, first.text, leaked
+    if mode == "regenerate":
+        for _ in range(regenerations):
+            again = await teacher.feedback(request)
+            tokens += again.tokens
+            text, spans = again.text, request.suite.leaked(again.text, request.problem)
+            if not spans:
+                break
+    return GuardedFeedback(redact(text, spans), leaked, original=first.text, tokens=tokens)

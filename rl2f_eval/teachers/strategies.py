@@ -1,0 +1,131 @@
+"""The four feedback strategies: model, verifier, binary, self."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+
+from inspect_ai.model import ChatMessageSystem, ChatMessageUser, Model, get_model
+
+from rl2f_eval.didactic import prompts
+from rl2f_eval.teachers.base import Feedback, FeedbackRequest, Teacher, TeacherError
+
+
+class VerifierTeacher(Teacher):
+    """Programmatic feedback from the suite's verifier (failing test, illegal move, ...)."""
+
+    name = "verifier"
+
+    async def feedback(self, request: FeedbackRequest) -> Feedback:
+        return Feedback(request.verdict.feedback)
+
+
+class BinaryTeacher(Teacher):
+    """Only 'incorrect, try again': the control that separates feedback use from retrying."""
+
+    name = "binary"
+
+    async def feedback(self, request: FeedbackRequest) -> Feedback:
+        return Feedback(prompts.BINARY_FEEDBACK)
+
+
+class _LLMTeacher(Teacher):
+    """Shared mechanics of teachers that ask a model: resolve it at run time, retry empties."""
+
+    def __init__(self, model: str | Model | None = None, retries: int = 2) -> None:
+        self._model, self.retries = model, retries
+
+    @abstractmethod
+    def model(self) -> Model: ...
+
+    @abstractmethod
+    def messages(self, request: FeedbackRequest) -> list[ChatMessageSystem | ChatMessageUser]: ...
+
+    async def feedback(self, request: FeedbackRequest) -> Feedback:
+        model, messages, tokens = self.model(), self.messages(request), 0
+        for _ in range(self.retries + 1):
+            output = await model.generate(messages)
+            tokens += output.usage.output_tokens if output.usage else 0
+            if output.completion.strip():
+                return Feedback(output.completion.strip(), tokens)
+        raise TeacherError(
+            f"{self.name} teacher ({model}) returned empty feedback {self.retries + 1} times"
+        )
+
+
+class ModelTeacher(_LLMTeacher):
+    """An LLM teacher bound to the Inspect model role `teacher` (unbound: the student model),
+    given the reference solution and the verifier's report unless `privileged=False`."""
+
+    name = "model"
+
+    def __init__(
+        self, model: str | Model | None = None, privileged: bool = True, retries: int = 2
+    ) -> None:
+        super().__init__(model, retries)
+        self.privileged = privileged
+
+    def model(self) -> Model:
+        return get_model(self._model, role="teacher")
+
+    def messages(self, request: FeedbackRequest) -> list[ChatMessageSystem | ChatMessageUser]:
+        history = prompts.history_block(request.history)
+        if not self.privileged:
+            return [
+                ChatMessageSystem(content=prompts.TEACHER_SYSTEM_UNPRIVILEGED),
+                ChatMessageUser(
+                    content=prompts.UNPRIVILEGED_PROMPT.format(
+                        problem=request.problem.input, history=history, attempt=request.attempt
+                    )
+                ),
+            ]
+        report = request.verdict.report or request.verdict.feedback
+        return [
+            ChatMessageSystem(content=prompts.TEACHER_SYSTEM),
+            ChatMessageUser(
+                content=prompts.TEACHER_PROMPT.format(
+                    problem=request.problem.input,
+                    reference=request.suite.reference(request.problem),
+                    report=report,
+                    history=history,
+                    attempt=request.attempt,
+                )
+            ),
+        ]
+
+
+class SelfTeacher(_LLMTeacher):
+    """The student critiques its own attempt with no privileged information (teacher-free)."""
+
+    name = "self"
+
+    def model(self) -> Model:
+        return get_model(self._model)
+
+    def messages(self, request: FeedbackRequest) -> list[ChatMessageSystem | ChatMessageUser]:
+        return [
+            ChatMessageSystem(content=prompts.SELF_CRITIQUE_SYSTEM),
+            ChatMessageUser(
+                content=prompts.UNPRIVILEGED_PROMPT.format(
+                    problem=request.problem.input,
+                    history=prompts.history_block(request.history),
+                    attempt=request.attempt,
+                )
+            ),
+        ]
+
+
+TEACHERS = ("model", "verifier", "binary", "self")
+
+
+def make_teacher(
+    name: str, privileged: bool = True, model: str | Model | None = None, retries: int = 2
+) -> Teacher:
+    if name == "model":
+        return ModelTeacher(model, privileged=privileged, retries=retries)
+    if name == "self":
+        return SelfTeacher(model, retries=retries)
+    if name == "verifier":
+        return VerifierTeacher()
+    if name == "binary":
+        return BinaryTeacher()
+    raise ValueError(f"teacher must be one of {', '.join(TEACHERS)}; got {name!r}")
