@@ -1,0 +1,63 @@
+"""Per-turn scores and summary metrics on hand-built samples with known answers."""
+
+from __future__ import annotations
+
+import anyio
+import pytest
+from inspect_ai.model import ModelName
+from inspect_ai.scorer import SampleScore, Score, Target
+from inspect_ai.solver import TaskState
+
+from rl2f_eval.didactic.store import DidacticStore, TurnRecord
+from rl2f_eval.scoring import didactic_scorer, didactic_summary, turn_scores
+
+
+def sample_score(solved_turn: int | None, turns: int, feedback: int = 0, leaks: int = 0):
+    value = turn_scores(solved_turn, turns) | {"feedback_count": feedback, "leak_count": leaks}
+    return SampleScore(score=Score(value=value), sample_id=str(solved_turn))
+
+
+def test_turn_scores_are_cumulative():
+    assert turn_scores(2, 4) == {
+        "acc_at_1": 0.0,
+        "acc_at_2": 1.0,
+        "acc_at_3": 1.0,
+        "acc_at_4": 1.0,
+        "gain": 1.0,
+        "aulc": 0.75,
+        "solved_turn": 2.0,
+    }
+    unsolved = turn_scores(None, 3)
+    assert [unsolved[f"acc_at_{k}"] for k in (1, 2, 3)] == [0, 0, 0] and unsolved["aulc"] == 0
+
+
+def test_summary_metrics_by_hand():
+    # solved at 1, at 2, at 2, at 3, never: 5 problems, 3 turns
+    scores = [
+        sample_score(1, 3),
+        sample_score(2, 3, feedback=1, leaks=1),
+        sample_score(2, 3, feedback=1),
+        sample_score(3, 3, feedback=2),
+        sample_score(None, 3, feedback=2),
+    ]
+    summary = didactic_summary()(scores)
+    assert summary["fix_rate_at_2"] == pytest.approx(2 / 4)  # 4 open after turn 1, 2 fixed
+    assert summary["fix_rate_at_3"] == pytest.approx(1 / 2)  # 2 open after turn 2, 1 fixed
+    assert summary["turns_to_solve"] == pytest.approx((1 + 2 + 2 + 3) / 4)
+    assert summary["leak_rate"] == pytest.approx(1 / 6)
+
+
+def test_scorer_reads_the_store_of_a_plain_task_state():
+    state = TaskState(ModelName("scripted/x"), "maze-1", 0, "problem", [])
+    store = state.store_as(DidacticStore)
+    store.max_turns = 3
+    store.turns = [
+        TurnRecord(turn=1, attempt="a", answer="R", correct=False, feedback="no", leak=True),
+        TurnRecord(turn=2, attempt="b", answer="RD", correct=True),
+    ]
+    store.solved_turn = 2
+    score = anyio.run(didactic_scorer(), state, Target("RD"))
+    assert score.value["acc_at_1"] == 0 and score.value["acc_at_2"] == 1
+    assert score.value["feedback_count"] == 1 and score.value["leak_count"] == 1
+    assert score.answer == "RD"
+    assert score.explanation == "solved at turn 2 (2 of 3 turns used)"
