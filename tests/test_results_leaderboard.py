@@ -142,12 +142,12 @@ def test_incomplete_and_duplicate_logs(logs):
     complete log, so they count once."""
     results = load_results([logs.main, logs.cancelled])
     notes = " ".join(results.notes)
-    assert "status is cancelled (3 of 6 samples scored)" in notes
+    assert "the run was cancelled (3 of 6 samples scored)" in notes
     assert "3 samples appear in more than one of its 2 logs" in notes
     b = row(summarise(results, resamples=200), "scripted/b")
     assert b["n"] == N
     complete_only = load_results([logs.main, logs.cancelled], include_incomplete=False)
-    assert "skipped, the run's status is cancelled" in " ".join(complete_only.notes)
+    assert "skipped, the run was cancelled" in " ".join(complete_only.notes)
 
 
 def test_cancelled_log_alone(logs):

@@ -32,7 +32,11 @@ SCORER = "didactic_scorer"
 DIDACTIC_ARGS = frozenset(inspect.signature(didactic_task).parameters) - {"suite"}
 # Task args that only choose how many problems: runs that differ only here share a board and row.
 COUNT_ARGS = frozenset({"n"})
-ORACLE_MODEL = "none/none"
+STATUS_TEXT = {
+    "started": "has not finished (still running, or stopped without a trace)",
+    "cancelled": "was cancelled",
+    "error": "failed",
+}
 
 
 @dataclass
@@ -195,7 +199,8 @@ def load_results(paths: Iterable[str | Path], include_incomplete: bool = True) -
             continue
         total = len(header.eval.dataset.sample_ids or []) * (header.eval.config.epochs or 1)
         if header.status != "success" and not include_incomplete:
-            notes.append(f"{name}: skipped, the run's status is {header.status}")
+            status = STATUS_TEXT.get(header.status, header.status)
+            notes.append(f"{name}: skipped, the run {status}")
             continue
         try:
             frame = samples_df(header, columns=SAMPLE_COLUMNS, quiet=True)
@@ -207,9 +212,10 @@ def load_results(paths: Iterable[str | Path], include_incomplete: bool = True) -
         has_score = frame["score_acc_at_1"].notna() if "score_acc_at_1" in frame else False
         scored = frame[~failed & has_score]
         if header.status != "success":
+            status = STATUS_TEXT.get(header.status, header.status)
             notes.append(
-                f"{name}: the run's status is {header.status} ({len(scored)} of {total or '?'} "
-                "samples scored); the scored samples are included"
+                f"{name}: the run {status} ({len(scored)} of {total or '?'} samples scored); "
+                "the scored samples are included"
             )
         if len(errored):
             first = str(errored["error"].iloc[0]).splitlines()[0][:160]

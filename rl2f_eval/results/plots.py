@@ -28,15 +28,17 @@ def slug(text: str) -> str:
 
 
 def _figure(task: str, curves: pd.DataFrame, metric: str, ci_text: str) -> Figure:
-    figure = Figure(figsize=(7, 4.5), layout="constrained")
+    runs = list(dict.fromkeys(curves["run"]))
+    legend_rows = len(runs) if len(runs) > 4 else (len(runs) + 1) // 2
+    figure = Figure(figsize=(7, 4 + 0.25 * legend_rows), layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    runs = list(dict.fromkeys(curves["run"]))
+    # dodge the lines a little (at most ±0.1 turn) so identical curves stay visible
+    step = min(0.04, 0.2 / max(len(runs) - 1, 1))
     for i, run in enumerate(runs):
         line = curves[curves["run"] == run].sort_values("k")
         first = line.iloc[0]
-        # dodge overlapping lines a little so identical curves stay visible
-        x = line["k"] + (i - (len(runs) - 1) / 2) * 0.04
+        x = line["k"] + (i - (len(runs) - 1) / 2) * step
         label = f"{first['student']} · {first['teacher']} ({first['turns']} turns)"
         plotted = axes.plot(x, line["value"], marker=MARKERS[i % len(MARKERS)], label=label)
         axes.fill_between(x, line["low"], line["high"], alpha=0.15, color=plotted[0].get_color())
@@ -47,8 +49,14 @@ def _figure(task: str, curves: pd.DataFrame, metric: str, ci_text: str) -> Figur
     axes.set_ylabel(YLABELS[metric])
     axes.set_title(f"{task}: {TITLES[metric]}")
     axes.grid(alpha=0.3)
-    axes.legend(fontsize=8, loc="best")
-    figure.supxlabel(f"bands: {ci_text}", fontsize=7, alpha=0.7)
+    # below the axes, where it cannot hide a curve
+    figure.legend(
+        loc="outside lower center",
+        fontsize=8,
+        ncols=1 if len(runs) > 4 else 2,
+        title=f"bands: {ci_text}",
+        title_fontsize=7,
+    )
     return figure
 
 
