@@ -5,10 +5,12 @@ import math
 import pandas as pd
 import pytest
 from inspect_ai.analysis import evals_df
+from inspect_ai.log import read_eval_log
+from inspect_ai.model import GenerateConfig
 from results_logs import TURNS, N, didactic_logs
 
 from rl2f_eval.results.boards import summarise
-from rl2f_eval.results.load import load_results
+from rl2f_eval.results.load import load_results, run_identity
 from rl2f_eval.results.stats import CIMethod
 from rl2f_eval.results.tables import leaderboard_markdown, write_leaderboard
 
@@ -193,3 +195,31 @@ def test_write_leaderboard_files(main_summary, tmp_path):
     table = pd.read_csv(csv)
     assert len(table) == 6
     assert {"acc_at_n", "acc_at_n_low", "acc_at_n_high", "n", "logs"} <= set(table.columns)
+
+
+def test_run_identity_names_boards_and_rows(logs):
+    """Problem-set args name the board; `n` names neither board nor row; teacher settings
+    and generation settings name the row."""
+    header = read_eval_log(str(logs.leaky), header_only=True)
+    base = run_identity(header)
+    assert (base["student"], base["teacher"], base["turns"]) == (
+        "scripted/c",
+        "model: scripted/teacher",
+        3,
+    )
+
+    def variant(**task_args):
+        changed = header.model_copy(deep=True)
+        changed.eval.task_args = {**changed.eval.task_args, **task_args}
+        return run_identity(changed)
+
+    assert variant(size=4)["board"] != base["board"]
+    assert variant(n=50)["board"] == base["board"] and variant(n=50)["run"] == base["run"]
+    unprivileged = variant(privileged=False)
+    assert unprivileged["run"] != base["run"] and unprivileged["board"] == base["board"]
+    assert unprivileged["teacher"] == "model: scripted/teacher, unprivileged"
+    assert variant(leak="redact")["teacher"] == "model: scripted/teacher, leak=redact"
+    hot = header.model_copy(deep=True)
+    hot.eval.model_generate_config = GenerateConfig(temperature=0.7)
+    assert run_identity(hot)["run"] != base["run"]
+    assert run_identity(hot)["details"]["student --temperature"] == "0.7"

@@ -5,6 +5,7 @@ Heavy imports (Inspect, pandas, matplotlib) happen inside the commands, so `--he
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -53,6 +54,14 @@ CompleteOnly = Annotated[
 ]
 
 
+def _track(files: list[str]) -> Iterable[str]:
+    """A progress bar on stderr while logs are read (gone once done)."""
+    from rich.console import Console
+    from rich.progress import track
+
+    return track(files, description="reading logs", console=Console(stderr=True), transient=True)
+
+
 def _fail(message: str) -> typer.Exit:
     typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
     return typer.Exit(2)
@@ -70,7 +79,7 @@ def _summary(
     from rl2f_eval.results.load import load_results
 
     try:
-        results = load_results(log_dir, include_incomplete=not complete_only)
+        results = load_results(log_dir, include_incomplete=not complete_only, track=_track)
     except FileNotFoundError as error:
         raise _fail(str(error)) from None
     summary = summarise(results, ci, resamples, seed, shared_only=not all_problems)
@@ -160,7 +169,8 @@ def compare(
     from rl2f_eval.results.load import load_results
 
     try:
-        comparison = compare_runs(load_results([a]), load_results([b]), ci, resamples, seed)
+        runs = load_results([a], track=_track), load_results([b], track=_track)
+        comparison = compare_runs(*runs, ci, resamples, seed)
     except (FileNotFoundError, ComparisonError) as error:
         raise _fail(str(error)) from None
     markdown = comparison.markdown()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -182,12 +182,18 @@ def _disambiguate(runs: pd.DataFrame) -> pd.DataFrame:
     return runs
 
 
-def load_results(paths: Iterable[str | Path], include_incomplete: bool = True) -> Results:
-    """Read every didactic log under `paths` into a `Results` (see the module docstring)."""
+def load_results(
+    paths: Iterable[str | Path],
+    include_incomplete: bool = True,
+    track: Callable[[list[str]], Iterable[str]] = iter,
+) -> Results:
+    """Read every didactic log under `paths` into a `Results` (see the module docstring).
+
+    `track` wraps the list of log files, e.g. in a progress bar."""
     notes: list[str] = []
     frames: list[pd.DataFrame] = []
     logs: list[dict[str, Any]] = []
-    for location in log_files(paths):
+    for location in track(log_files(paths)):
         name = Path(location).name
         try:
             header = read_eval_log(location, header_only=True)
