@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LOGS   ?= logs
+RESULTS ?= results
 
-.PHONY: install demo test lint format clean
+.PHONY: install demo leaderboard test lint format clean
 
 install: $(STAMP)
 
@@ -24,6 +25,13 @@ demo: install
 		-T n=6 -T size=3 -T turns=3 -T teacher=verifier \
 		--max-tokens 96 --log-dir $(LOGS)/demo
 	@echo "Inspect log written under $(LOGS)/demo (browse with: $(BIN)/inspect view --log-dir $(LOGS)/demo)"
+	$(BIN)/rl2f-eval curves --log-dir $(LOGS)/demo --out $(RESULTS)/demo
+	$(BIN)/rl2f-eval leaderboard --log-dir $(LOGS)/demo --out $(RESULTS)/demo
+
+# Tables (Markdown + CSV) and learning curves (PNG + SVG) of every run under $(LOGS).
+leaderboard: install
+	$(BIN)/rl2f-eval curves --log-dir $(LOGS) --out $(RESULTS)
+	$(BIN)/rl2f-eval leaderboard --log-dir $(LOGS) --out $(RESULTS)
 
 test: install
 	$(BIN)/ruff check .

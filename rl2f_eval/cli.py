@@ -1,0 +1,30 @@
+"""The `rl2f-eval` command line (installed as a console script).
+
+Every command is a plain function with typer annotations, registered with one line below. Keep a
+command's heavy imports (torch, Inspect, pandas) inside its body so that `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from rl2f_eval.results import commands as results
+
+app = typer.Typer(
+    name="rl2f-eval",
+    help="Tables, learning curves, comparisons and transcripts from rl2f-eval's Inspect logs. "
+    "Run evaluations with `inspect eval tasks/<suite>.py`; then point these commands at the logs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+)
+
+app.command()(results.leaderboard)
+app.command()(results.curves)
+app.command()(results.compare)
+app.command()(results.export)
+# New commands go here, e.g.: app.command()(train) with `from rl2f_eval.train.cli import train`.
+
+if __name__ == "__main__":
+    app()

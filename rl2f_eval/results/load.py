@@ -1,0 +1,266 @@
+"""Didactic Inspect logs -> pandas: one row per scored sample, one row per log, and notes.
+
+Only log headers and sample summaries (ids, score dicts, errors) are read, through
+`inspect_ai.analysis.samples_df`, never transcripts: thousands of samples load in seconds. A log
+that cannot be read, comes from another kind of task, or did not finish becomes a note, not a crash.
+
+Every log belongs to a *run* (one leaderboard row: task, student, teacher, turns) and every run to
+a *board* (one task on one problem set). Logs of the same run are merged; a problem scored in
+several of them counts once, from the newest log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from inspect_ai.analysis import SampleColumn, samples_df
+from inspect_ai.log import EvalLog, EvalSampleSummary, list_eval_logs, read_eval_log
+
+from rl2f_eval.didactic.task import didactic_task
+
+SCORER = "didactic_scorer"
+# Task args that set up the episode (turns, teacher, privileged, leak, ...) tell runs apart; all
+# other task args choose the problems and so name the board. Derived from the task builder so a
+# new didactic argument cannot silently split a board.
+DIDACTIC_ARGS = frozenset(inspect.signature(didactic_task).parameters) - {"suite"}
+# Task args that only choose how many problems: runs that differ only here share a board and row.
+COUNT_ARGS = frozenset({"n"})
+STATUS_TEXT = {
+    "started": "has not finished (still running, or stopped without a trace)",
+    "cancelled": "was cancelled",
+    "error": "failed",
+}
+
+
+@dataclass
+class Results:
+    samples: pd.DataFrame
+    """One row per scored sample: board, run, id, epoch, problem (id + text hash), score keys."""
+    runs: pd.DataFrame
+    """One row per run: board, run, task, student, teacher, turns, logs."""
+    notes: list[str] = field(default_factory=list)
+    """What a reader must know: skipped logs, incomplete runs, errored or duplicate samples."""
+
+
+def _didactic_score(sample: EvalSampleSummary) -> dict[str, float] | None:
+    for name, score in (sample.scores or {}).items():
+        if name.split("/")[-1] == SCORER and isinstance(score.value, dict):
+            return dict(score.value)
+    return None
+
+
+def _problem_hash(sample: EvalSampleSummary) -> str:
+    text = sample.input if isinstance(sample.input, str) else repr(sample.input)
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+SAMPLE_COLUMNS = [
+    SampleColumn("id", path="id", required=True, type=str),
+    SampleColumn("epoch", path="epoch", required=True, type=int),
+    SampleColumn("error", path="error", default=""),
+    SampleColumn("problem_hash", path=_problem_hash),
+    SampleColumn("score_*", path=_didactic_score),
+]
+
+
+def log_files(paths: Iterable[str | Path]) -> list[str]:
+    """Every Inspect log under `paths` (directories are searched recursively), oldest first."""
+    found: list[str] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            infos = reversed(list_eval_logs(str(path)))
+            found += [info.name.removeprefix("file://") for info in infos]
+        elif path.is_file():
+            found.append(str(path))
+        else:
+            raise FileNotFoundError(f"no such log file or directory: {path}")
+    return found
+
+
+def _render(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def _model_details(prefix: str, model: str, args: Mapping[str, Any], config: Any) -> dict:
+    """A model's identity: name, -M args and non-default generation settings."""
+    settings = config.model_dump(exclude_none=True) if config is not None else {}
+    return {
+        prefix: model,
+        **{f"{prefix} -M {k}": _render(v) for k, v in sorted((args or {}).items())},
+        **{f"{prefix} --{k.replace('_', '-')}": _render(v) for k, v in sorted(settings.items())},
+    }
+
+
+def run_identity(log: EvalLog) -> dict[str, Any]:
+    """Board, run identity and display labels of one log (from its header only)."""
+    spec = log.eval
+    args = dict(spec.task_args or {})
+    task = spec.task.split("/")[-1]
+    board_args = {
+        k: _render(v) for k, v in sorted(args.items()) if k not in DIDACTIC_ARGS | COUNT_ARGS
+    }
+    oracle_turn = args.get("oracle_turn")
+    mode = str(args.get("teacher", "?"))
+    roles = spec.model_roles or {}
+    if oracle_turn is not None:
+        student, student_details = f"oracle (right from turn {oracle_turn})", {}
+    else:
+        student = spec.model
+        student_details = _model_details(
+            "student", spec.model, spec.model_args, spec.model_generate_config
+        )
+    teacher_details: dict[str, Any] = {"teacher": mode}
+    teacher = mode
+    if mode == "model":
+        role = roles.get("teacher")
+        if role is not None:
+            teacher_details |= _model_details("teacher", role.model, role.args, role.config)
+            teacher = f"model: {role.model}"
+        else:
+            teacher = "model: the student"
+        if args.get("privileged", True) is False:
+            teacher += ", unprivileged"
+    if args.get("leak", "flag") != "flag":
+        teacher += f", leak={args['leak']}"
+    teacher_details |= {
+        k: _render(v) for k, v in args.items() if k in DIDACTIC_ARGS and k != "teacher"
+    }
+    turns = int(args.get("turns", 0))
+    board = {"task": task, **board_args}
+    identity = {**board, **student_details, **teacher_details, "turns": turns}
+    return {
+        "board": json.dumps(board, sort_keys=True),
+        "run": json.dumps(identity, sort_keys=True),
+        "task": task,
+        "board_args": board_args,
+        "student": student,
+        "teacher": teacher,
+        "turns": turns,
+        "details": {**student_details, **teacher_details},
+    }
+
+
+def is_didactic(log: EvalLog) -> bool:
+    return any(scorer.name.split("/")[-1] == SCORER for scorer in log.eval.scorers or [])
+
+
+def _label(details: Mapping[str, Any], keys: Iterable[str]) -> str:
+    return ", ".join(f"{k.split(' ', 1)[-1]}={details.get(k, '-')}" for k in sorted(keys))
+
+
+def _differing(dicts: pd.Series) -> list[str]:
+    """The keys whose values differ between the dicts."""
+    keys = sorted({k for d in dicts for k in d})
+    return [k for k in keys if len({_render(d.get(k)) for d in dicts}) > 1]
+
+
+def _disambiguate(runs: pd.DataFrame) -> pd.DataFrame:
+    """Make labels unique: boards by their differing task args, runs by their differing details."""
+    runs = runs.copy()
+    runs["board_label"] = runs["task"]
+    for _, group in runs.groupby("task"):
+        differing = _differing(group.drop_duplicates("board")["board_args"])
+        for index, row in group.iterrows():
+            if differing:
+                runs.at[index, "board_label"] += f" ({_label(row['board_args'], differing)})"
+    for _, group in runs.groupby(["board", "student", "teacher", "turns"]):
+        differing = _differing(group.drop_duplicates("run")["details"])
+        student_keys = [k for k in differing if k.startswith("student")]
+        teacher_keys = [k for k in differing if not k.startswith("student")]
+        for index, row in group.iterrows():
+            if student_keys:
+                runs.at[index, "student"] += f" ({_label(row['details'], student_keys)})"
+            if teacher_keys:
+                runs.at[index, "teacher"] += f" ({_label(row['details'], teacher_keys)})"
+    return runs
+
+
+def load_results(
+    paths: Iterable[str | Path],
+    include_incomplete: bool = True,
+    track: Callable[[list[str]], Iterable[str]] = iter,
+) -> Results:
+    """Read every didactic log under `paths` into a `Results` (see the module docstring).
+
+    `track` wraps the list of log files, e.g. in a progress bar."""
+    notes: list[str] = []
+    frames: list[pd.DataFrame] = []
+    logs: list[dict[str, Any]] = []
+    for location in track(log_files(paths)):
+        name = Path(location).name
+        try:
+            header = read_eval_log(location, header_only=True)
+        except Exception as error:  # a truncated or foreign file must not stop the others
+            notes.append(f"{name}: skipped, not a readable Inspect log ({error!s:.200})")
+            continue
+        if not is_didactic(header):
+            notes.append(f"{name}: skipped, not a didactic task (no {SCORER})")
+            continue
+        total = len(header.eval.dataset.sample_ids or []) * (header.eval.config.epochs or 1)
+        if header.status != "success" and not include_incomplete:
+            status = STATUS_TEXT.get(header.status, header.status)
+            notes.append(f"{name}: skipped, the run {status}")
+            continue
+        try:
+            frame = samples_df(header, columns=SAMPLE_COLUMNS, quiet=True)
+        except Exception as error:
+            notes.append(f"{name}: skipped, its samples could not be read ({error!s:.200})")
+            continue
+        failed = frame["error"].fillna("") != ""
+        errored = frame[failed]
+        has_score = frame["score_acc_at_1"].notna() if "score_acc_at_1" in frame else False
+        scored = frame[~failed & has_score]
+        if header.status != "success":
+            status = STATUS_TEXT.get(header.status, header.status)
+            notes.append(
+                f"{name}: the run {status} ({len(scored)} of {total or '?'} samples scored); "
+                "the scored samples are included"
+            )
+        if len(errored):
+            first = str(errored["error"].iloc[0]).splitlines()[0][:160]
+            notes.append(
+                f"{name}: {len(errored)} errored samples are left out, as Inspect leaves them "
+                f"out of its metrics (first error: {first})"
+            )
+        identity = run_identity(header)
+        created = pd.Timestamp(header.eval.created)
+        logs.append({**identity, "log": location, "created": created, "status": header.status})
+        scored = scored.rename(columns=lambda c: c.removeprefix("score_"))
+        scored = scored.drop(columns=["error", "sample_id", "eval_id"], errors="ignore")
+        frames.append(scored.assign(run=identity["run"], board=identity["board"], created=created))
+    if not logs:
+        return Results(pd.DataFrame(), pd.DataFrame(), notes)
+    per_log = _disambiguate(pd.DataFrame(logs))
+    runs = (
+        per_log.sort_values("created")
+        .groupby("run", sort=False)
+        .agg(
+            board=("board", "first"),
+            board_label=("board_label", "first"),
+            task=("task", "first"),
+            student=("student", "first"),
+            teacher=("teacher", "first"),
+            turns=("turns", "first"),
+            logs=("log", list),
+            status=("status", list),
+        )
+        .reset_index()
+    )
+    samples = pd.concat(frames, ignore_index=True).sort_values("created", kind="stable")
+    samples["problem"] = samples["id"] + "#" + samples["problem_hash"]
+    duplicated = samples.duplicated(["run", "id", "epoch"], keep="last")
+    for run, count in samples[duplicated].groupby("run").size().items():
+        row = runs.set_index("run").loc[run]
+        notes.append(
+            f"{row['board_label']} / {row['student']} / {row['teacher']}: {count} samples appear "
+            f"in more than one of its {len(row['logs'])} logs; the newest log's result is used"
+        )
+    samples = samples[~duplicated].drop(columns=["created"]).reset_index(drop=True)
+    return Results(samples, runs, notes)

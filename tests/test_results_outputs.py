@@ -1,0 +1,149 @@
+"""Curves, paired comparison and transcript export, on real logs of tasks/maze.py."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from inspect_ai.log import read_eval_log
+from matplotlib.image import imread
+from results_logs import LEAKY_FEEDBACK, TURNS, didactic_logs
+
+from rl2f_eval.didactic import prompts
+from rl2f_eval.results.boards import Summary, summarise
+from rl2f_eval.results.compare import ComparisonError, compare_runs
+from rl2f_eval.results.export import export_transcripts
+from rl2f_eval.results.load import load_results
+from rl2f_eval.results.plots import write_curves
+
+
+@pytest.fixture(scope="module")
+def logs():
+    return didactic_logs()
+
+
+def test_curve_plots_exist_and_show_every_run(logs, tmp_path):
+    summary = summarise(load_results([logs.main]), resamples=200)
+    written = write_curves(summary, tmp_path)
+    names = sorted(p.name for p in written)
+    assert names == [
+        "curves.csv",
+        "maze.png",
+        "maze.svg",
+        "maze_fix_rate.png",
+        "maze_fix_rate.svg",
+    ]
+    image = imread(tmp_path / "curves" / "maze.png")
+    assert image.shape[0] > 400 and image.shape[1] > 600
+    assert image[..., :3].std() > 0.05  # not a blank canvas
+    svg = (tmp_path / "curves" / "maze.svg").read_text()
+    for label in ("oracle (right from turn 2)", "scripted/b · binary", "learning curves"):
+        assert label in svg
+    assert "fix rate per turn" in (tmp_path / "curves" / "maze_fix_rate.svg").read_text()
+    table = pd.read_csv(tmp_path / "curves.csv")
+    acc = table[(table["metric"] == "acc") & (table["student"] == "scripted/b")]
+    assert list(acc["value"]) == [0.0, 0.0, 1.0]
+
+
+def test_compare_oracles_exactly(logs):
+    """Oracle right from turn 1 (A) against right from turn 3 (B), all 6 problems paired."""
+    a, b = load_results([logs.oracle_1]), load_results([logs.oracle_3])
+    comparison = compare_runs(a, b, resamples=500)
+    table = comparison.table.set_index("metric")
+    assert comparison.n == 6
+    assert list(table.loc[[f"acc_at_{k}" for k in range(1, TURNS + 1)], "diff"]) == [-1, -1, 0]
+    # 6 problems only A solved by turn 1: exact McNemar p = 2 / 2**6
+    assert table.loc["acc_at_1", "p"] == pytest.approx(2 / 64)
+    assert "A only 6, B only 0" in table.loc["acc_at_1", "test"]
+    assert table.loc["acc_at_3", "p"] == 1.0
+    assert table.loc["aulc", "diff"] == pytest.approx(1 / 3 - 1)
+    assert table.loc["turns_to_solve", "diff"] == 2.0
+    markdown = comparison.markdown()
+    assert "| acc@1 | 1.000 | 0.000 | -1.000 [-1.000, -1.000] | 0.0312 |" in markdown
+
+
+def test_compare_pairs_only_shared_problems(logs):
+    """scripted/a (6 problems, all solved at turn 2) against the errors run (4 scored, 2 solved)."""
+    comparison = compare_runs(load_results([logs.scripted_a]), load_results([logs.errors]))
+    table = comparison.table.set_index("metric")
+    assert comparison.n == 4
+    assert table.loc["acc_at_2", "diff"] == -0.5
+    assert table.loc["acc_at_2", "p"] == pytest.approx(0.5)  # 2 discordant: 2 * 1/4
+    assert any("only the 4 both scored are compared" in note for note in comparison.notes)
+    low, high = table.loc["acc_at_2", ["diff_low", "diff_high"]]
+    assert -1.0 <= low <= -0.5 <= high <= 0.0
+
+
+def test_compare_refuses_what_cannot_be_paired(logs):
+    with pytest.raises(ComparisonError, match="exactly one run"):
+        compare_runs(load_results([logs.main]), load_results([logs.scripted_a]))
+
+
+def test_export_holds_only_the_student_conversation(logs, tmp_path):
+    out = tmp_path / "transcripts.jsonl"
+    report = export_transcripts([logs.main, logs.errors], out)
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    # 6 runs x 6 problems, the 2-epoch oracle twice, + 4 scored of the errors run
+    assert report.records == len(records) == 6 * 6 + 6 + 4
+    assert any("left out 2 errored" in note for note in report.notes)
+    for record in records:
+        roles = [m["role"] for m in record["messages"]]
+        assert roles[0] == "user" and roles[1::2] == ["assistant"] * (len(roles) // 2)
+        # one attempt per turn until solved (or all turns), feedback between attempts
+        assert roles.count("assistant") == (record["solved_turn"] or TURNS)
+    text = out.read_text()
+    for privileged in (prompts.TEACHER_SYSTEM[:60], "Reference solution", "Checker's report"):
+        assert privileged not in text
+    # the verifier's privileged reports (they name the shortest path's length) never appear
+    log = read_eval_log(str(logs.scripted_b))
+    reports = {
+        turn["verifier_report"]
+        for sample in log.samples or []
+        for turn in sample.store["DidacticStore:turns"]
+        if turn["verifier_report"] and turn["verifier_report"] != turn["verifier_feedback"]
+    }
+    assert reports and not any(report in text for report in reports)
+
+
+def test_export_turns_and_filters(logs, tmp_path):
+    out = tmp_path / "t.jsonl"
+    export_transcripts([logs.scripted_b], out)
+    [first, *_] = [json.loads(line) for line in out.read_text().splitlines()]
+    # wrong, wrong, right: 3 attempts and the 2 feedback messages between them
+    roles = [m["role"] for m in first["messages"]]
+    assert roles == ["user", "assistant", "user", "assistant", "user", "assistant"]
+    assert first["messages"][2]["content"].startswith("Your answer is incorrect. Try again.")
+    assert (first["student"], first["teacher"], first["solved_turn"]) == ("scripted/b", "binary", 3)
+    export_transcripts([logs.main], out, solved_only=True)
+    solved = [json.loads(line) for line in out.read_text().splitlines()]
+    assert solved and all(r["solved_turn"] for r in solved)
+    assert "scripted/c" not in {r["student"] for r in solved}
+
+
+def test_export_keeps_what_the_student_saw_and_counts_leaks(logs, tmp_path):
+    out = tmp_path / "leaky.jsonl"
+    export_transcripts([logs.leaky], out)
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert all(r["leak_count"] == TURNS - 1 for r in records)
+    feedback = records[0]["messages"][2]["content"]
+    assert LEAKY_FEEDBACK.split("{answer}")[0] in feedback  # flagged, not redacted (leak=flag)
+
+
+def test_plots_survive_undefined_values(tmp_path):
+    """A board whose only row has no fix rate (all solved at turn 1) draws the curve alone."""
+    curves = pd.DataFrame(
+        {
+            "task": "t",
+            "student": "s",
+            "teacher": "verifier",
+            "turns": 2,
+            "metric": ["acc", "acc", "fix_rate"],
+            "k": [1, 2, 2],
+            "value": [1.0, 1.0, np.nan],
+            "low": [1.0, 1.0, np.nan],
+            "high": [1.0, 1.0, np.nan],
+            "run": "r",
+        }
+    )
+    written = write_curves(Summary(pd.DataFrame(), curves), tmp_path)
+    assert sorted(p.name for p in written) == ["curves.csv", "t.png", "t.svg"]
