@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 from rl2f_eval.suites.base import Problem, Verdict
 from rl2f_eval.suites.puzzles.common import (
@@ -203,7 +203,9 @@ class Countdown(_ExpressionFamily):
     rg_name = "countdown"
     size_meaning = "how many numbers"
     sizes = range(3, 8)
-    LEVEL = {  # (numbers, largest number, target range)
+    LEVEL: ClassVar[
+        dict[str, tuple[int, int, tuple[int, int]]]
+    ] = {  # (numbers, largest number, target range)
         "easy": (3, 20, (10, 100)),
         "medium": (4, 50, (100, 500)),
         "hard": (5, 100, (100, 999)),

@@ -8,7 +8,7 @@ the feedback names the broken rule ("Row 3 has two 5s (columns 2 and 7).").
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from rl2f_eval.suites.base import Problem, Verdict
 from rl2f_eval.suites.puzzles.common import (
@@ -144,7 +144,11 @@ class Sudoku(_GridFamily):
     name = "sudoku"
     rg_name = "sudoku"
     side, box = 9, 3
-    EMPTY = {"easy": (20, 30), "medium": (35, 45), "hard": (50, 55)}
+    EMPTY: ClassVar[dict[str, tuple[int, int]]] = {
+        "easy": (20, 30),
+        "medium": (35, 45),
+        "hard": (50, 55),
+    }
 
     def config(self, difficulty: str, size: int | None) -> dict[str, Any]:
         low, high = self.EMPTY[difficulty]
@@ -169,7 +173,11 @@ class MiniSudoku(Sudoku):
     name = "mini_sudoku"
     rg_name = "mini_sudoku"
     side, box = 4, 2
-    EMPTY = {"easy": (4, 6), "medium": (8, 10), "hard": (11, 12)}
+    EMPTY: ClassVar[dict[str, tuple[int, int]]] = {
+        "easy": (4, 6),
+        "medium": (8, 10),
+        "hard": (11, 12),
+    }
 
 
 class Futoshiki(_GridFamily):
@@ -177,8 +185,12 @@ class Futoshiki(_GridFamily):
     rg_name = "futoshiki"
     size_meaning = "board side"
     sizes = range(4, 10)
-    BOARD = {"easy": 4, "medium": 5, "hard": 6}
-    LEVEL = {"easy": (0, 1), "medium": (1, 2), "hard": (2, 3)}  # reasoning-gym's difficulty
+    BOARD: ClassVar[dict[str, int]] = {"easy": 4, "medium": 5, "hard": 6}
+    LEVEL: ClassVar[dict[str, tuple[int, int]]] = {
+        "easy": (0, 1),
+        "medium": (1, 2),
+        "hard": (2, 3),
+    }  # reasoning-gym's difficulty
 
     def config(self, difficulty: str, size: int | None) -> dict[str, Any]:
         side = size or self.BOARD[difficulty]
