@@ -18,6 +18,7 @@ from rl2f_eval.suites.puzzles.arithmetic import evaluate, parse_expression
 from rl2f_eval.suites.puzzles.common import SEED_STRIDE, grid_rows, rows_text
 from rl2f_eval.suites.puzzles.queens import board_text, queens_of
 from rl2f_eval.suites.puzzles.zebra import Zebra
+from rl2f_eval.teachers import redact
 
 SUITE = PuzzleSuite()
 
@@ -243,6 +244,10 @@ def test_zebra_feedback_text_and_format_problems():
     text = "\n".join(f"House {h}: {', '.join(r)}" for h, r in enumerate(twice, 1))
     assert f"'{solution[0][0]}' is given to houses 1 and 2" in verdict(text, problem).feedback
     # case, spacing and Markdown table pipes do not matter
+    markdown = "| House | Name |\n|---|---|\n" + "\n".join(
+        f"| {h} | {' | '.join('the ' + v for v in r)} |" for h, r in enumerate(solution, 1)
+    )
+    assert verdict(markdown, problem).correct
     loose = "\n".join(
         f"| house {h} | {' | '.join(v.upper() for v in r)} |" for h, r in enumerate(solution, 1)
     )
@@ -471,6 +476,8 @@ def test_countdown_feedback_names_misused_numbers():
     # not arithmetic we accept: no answer is extracted; the checker itself names why
     assert SUITE.extract(answer("7 ** 2 + 3 + 5")) is None
     assert "only + - * / and parentheses" in SUITE.verify("7 ** 2 + 3 + 5", problem).feedback
+    long = "(7 + 3) * 5" + " + 0" * 200  # rejected before parsing: nothing deep to evaluate
+    assert "longer than 300 characters" in SUITE.verify(long, problem).feedback
 
 
 def test_puzzle24_reasoning_gym_is_looser_than_our_checker():
@@ -527,7 +534,10 @@ def test_extraction_is_robust_and_unparsable_is_none():
 @pytest.mark.parametrize("family", list(FAMILIES))
 def test_reference_solutions_are_flagged_and_verifier_feedback_is_not(family):
     for problem in problems(family):
-        assert SUITE.leaked(SUITE.reference(problem), problem), problem.id
+        spans = SUITE.leaked(SUITE.reference(problem), problem)
+        assert spans, problem.id
+        # the spans are the feedback's own text: redacting them removes the leak
+        assert not SUITE.leaked(redact(SUITE.reference(problem), spans), problem), problem.id
         assert SUITE.leaked(f"The answer is:\n{problem.target}", problem), problem.id
         for candidate in itertools.islice(FAMILIES[family].wrong_answers(problem), 6):
             result = SUITE.verify(candidate, problem)
@@ -554,6 +564,8 @@ def test_leak_guard_catches_other_forms_of_the_solution():
         {"family": "n_queens", "n": 4, "puzzle": ["_Q__", "____", "____", "____"]},
     )
     assert SUITE.leaked("Put queens at (2, 4), (3, 1) and (4, 3).", queens)
+    quoted_then_solved = f"You started from\n_ Q _ _\n_ _ _ _\n\nbut the end is\n{queens.target}"
+    assert SUITE.leaked(quoted_then_solved, queens)
     assert not SUITE.leaked("Your queens at (3, 1) and (4, 2) share a diagonal.", queens)
     sudoku = problems("sudoku")[0]
     assert SUITE.leaked("Here: " + sudoku.target.replace("\n", " ").replace(" ", ""), sudoku)

@@ -26,6 +26,7 @@ from rl2f_eval.suites.puzzles.common import (
 
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _UNICODE = str.maketrans({"×": "*", "·": "*", "÷": "/", "−": "-", "–": "-", "[": "(", "]": ")"})
+MAX_LENGTH = 300
 _ARITHMETIC_RUN = re.compile(r"[\d\s+\-*/()]*\d[\d\s+\-*/()]*")
 
 
@@ -35,6 +36,8 @@ class ExpressionError(ValueError):
 
 def parse_expression(text: str) -> ast.expr:
     """Parse (never evaluate) an expression; allow only whole numbers, + - * / and brackets."""
+    if len(text) > MAX_LENGTH:  # also keeps the recursive evaluation shallow
+        raise ExpressionError(f"longer than {MAX_LENGTH} characters")
     try:
         tree = ast.parse(text.translate(_UNICODE).strip(), mode="eval").body
     except SyntaxError as error:

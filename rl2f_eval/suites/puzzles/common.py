@@ -114,7 +114,7 @@ _GRID_SEPARATORS = re.compile(r"[\s|,+<>∧∨^]")
 _GRID_CELLS = re.compile(r"^[0-9Q_.]+$")
 _SIGN_LINE = re.compile(r"^[\s|+\-=<>∧∨^vV]*$")
 _ROW_LABEL = re.compile(r"^row\s*\d+\s*[:.)-]\s*", re.IGNORECASE)
-_HOUSE_LINE = re.compile(r"^\W*house\s*\d+", re.IGNORECASE)
+_HOUSE_LINE = re.compile(r"^\W*house\s*#?\s*\d+|^\s*\|\s*\d+\s*\|", re.IGNORECASE)
 
 
 def answer_block(completion: str) -> str | None:
@@ -146,17 +146,25 @@ def is_grid_row(line: str) -> bool:
     return bool(cells) and bool(_GRID_CELLS.match(cells))
 
 
-def grid_rows(text: str) -> list[str]:
-    """The first run of grid rows in `text`, each as its string of cells ("5 3 | 4" -> "534";
+def grid_runs(text: str) -> list[list[str]]:
+    """Every run of grid rows in `text`, each row as its string of cells ("5 3 | 4" -> "534";
     "Q _ _" -> "Q__"). Sign-only lines (Futoshiki's ∧/∨ rows, box borders) and blank lines
-    inside the run are skipped; the run ends at the first other line."""
+    inside a run are skipped; a run ends at the first other line."""
+    runs: list[list[str]] = []
     rows: list[str] = []
     for line in text.splitlines():
         if is_grid_row(line):
             rows.append(_GRID_SEPARATORS.sub("", _ROW_LABEL.sub("", line.strip())))
         elif rows and not (line.strip() == "" or _SIGN_LINE.match(line)):
-            break
-    return rows
+            runs.append(rows)
+            rows = []
+    return [*runs, rows] if rows else runs
+
+
+def grid_rows(text: str) -> list[str]:
+    """The first run of grid rows in `text` (see `grid_runs`)."""
+    runs = grid_runs(text)
+    return runs[0] if runs else []
 
 
 def digit_grid(text: str, n: int) -> tuple[list[list[int]] | None, str]:

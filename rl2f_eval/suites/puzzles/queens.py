@@ -13,7 +13,14 @@ from itertools import combinations
 from typing import Any
 
 from rl2f_eval.suites.base import Problem, Verdict
-from rl2f_eval.suites.puzzles.common import Family, grid_rows, number_word, summarise
+from rl2f_eval.suites.puzzles.common import (
+    Family,
+    grid_rows,
+    grid_runs,
+    is_grid_row,
+    number_word,
+    summarise,
+)
 
 Cell = tuple[int, int]
 
@@ -145,15 +152,10 @@ class NQueens(Family):
         feedback plus the given queens are exactly a valid completion."""
         n = problem.metadata["n"]
         given = queens_of(problem.metadata["puzzle"])
-        rows = grid_rows(feedback)
-        if len(rows) == n and all(len(row) == n for row in rows):
-            queens = queens_of(rows)
-            if not self._issues(queens, problem):
-                return [
-                    line.strip()
-                    for line in feedback.splitlines()
-                    if line.strip() and grid_rows(line)
-                ]
+        for rows in grid_runs(feedback):
+            complete = len(rows) == n and all(len(row) == n for row in rows)
+            if complete and not self._issues(queens_of(rows), problem):
+                return [line.strip() for line in feedback.splitlines() if is_grid_row(line)]
         named: set[Cell] = set()
         spans = []
         for m in _COORDINATES.finditer(feedback):

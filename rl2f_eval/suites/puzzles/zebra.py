@@ -21,11 +21,17 @@ from rl2f_eval.suites.puzzles.common import Family, partial_credit, summarise
 HOUSES = {"easy": 3, "medium": 4, "hard": 5}
 CHARACTERISTICS = {"easy": 3, "medium": 3, "hard": 4}
 
-_HOUSE_ROW = re.compile(r"^\W*house\s*(\d+)\s*(?:[:|=\-–—)]|\*\*)+\s*(.*)$", re.IGNORECASE)
+_HOUSE_ROW = re.compile(
+    r"^\W*house\s*#?\s*(\d+)\s*(?:[:|=\-–—)]|\*\*)+\s*(.*)$"  # House 1: a, b
+    r"|^\s*\|\s*(\d+)\s*\|\s*(.*)$",  # | 1 | a | b |  (a Markdown table)
+    re.IGNORECASE,
+)
 
 
 def _norm(value: str) -> str:
-    return re.sub(r"[\s_\-]+", " ", value.strip().strip(".*`'\"").lower()).strip()
+    """Case, spacing, underscores, Markdown and a leading "the" do not matter."""
+    value = re.sub(r"[\s_\-]+", " ", value.strip().strip(".*`'\"").lower()).strip()
+    return value.removeprefix("the ")
 
 
 def _label(category: str) -> str:
@@ -44,8 +50,9 @@ def house_rows(text: str) -> list[tuple[int, list[str], str]]:
     rows = []
     for line in text.splitlines():
         if m := _HOUSE_ROW.match(line.strip()):
-            values = [v for v in re.split(r"[,|;]", m[2]) if v.strip()]
-            rows.append((int(m[1]), [_norm(v) for v in values], line.strip()))
+            house, rest = (m[1], m[2]) if m[1] else (m[3], m[4])
+            values = [v for v in re.split(r"[,|;]", rest) if v.strip()]
+            rows.append((int(house), [_norm(v) for v in values], line.strip()))
     return rows
 
 
