@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from rl2f_eval.suites.base import Problem, Verdict
 from rl2f_eval.suites.puzzles.common import (
-    Family,
+    Generated,
     count_word,
     partial_credit,
     rg_dataset,
@@ -114,7 +114,7 @@ def _fraction(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{value}"
 
 
-class _ExpressionFamily(Family):
+class _ExpressionFamily(Generated):
     """Shared checking: numbers used exactly once, exact value equal to the target."""
 
     def target_value(self, problem: Problem) -> int:

@@ -1,9 +1,9 @@
 """What every puzzle family shares: the family interface, the answer block, grid rows and
 feedback lists.
 
-A family turns reasoning-gym entries into problems and checks answers against the puzzle's
-constraints (never by string match with one stored answer), so that every valid solution passes
-and the feedback can name the constraint that failed.
+A family makes problems (most from reasoning-gym generators) and checks answers against the
+puzzle's constraints (never by string match with one stored answer), so that every valid
+solution passes and the feedback can name the constraint that failed.
 """
 
 from __future__ import annotations
@@ -27,25 +27,19 @@ SEED_STRIDE = 1_000_000
 
 
 class Family(ABC):
-    """One kind of puzzle: generation (through reasoning-gym), answer format and checking."""
+    """One kind of puzzle: its problems, answer format and checking."""
 
     name: str
-    rg_name: str
-    """The reasoning-gym dataset that generates it."""
     size_meaning: str = ""
     """What `size` sets for this family ("" when it has a fixed size)."""
     sizes: range | None = None
     """The `size` values this family accepts (None: `size` does not apply)."""
 
     @abstractmethod
-    def config(self, difficulty: str, size: int | None) -> dict[str, Any]:
-        """The reasoning-gym configuration for a difficulty, `size` overriding where it applies."""
-
-    @abstractmethod
-    def build(self, entry: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
-        """(statement, reference answer block, metadata) from a reasoning-gym entry. The statement
-        ends with the family's answer format; the metadata holds plain JSON values only (it
-        travels in the Inspect log)."""
+    def samples(self, n: int, seed: int, difficulty: str, size: int | None) -> list[Sample]:
+        """`n` problems; the same arguments give the same samples and ids. Each statement ends
+        with the family's answer format; the metadata names the family and holds plain JSON
+        values only (it travels in the Inspect log)."""
 
     @abstractmethod
     def shape(self, block: str) -> Any | None:
@@ -68,6 +62,21 @@ class Family(ABC):
     @abstractmethod
     def leaked(self, feedback: str, problem: Problem) -> list[str]:
         """Spans of `feedback` that state the solution."""
+
+
+class Generated(Family):
+    """A family whose puzzles come from a reasoning-gym generator."""
+
+    rg_name: str
+    """The reasoning-gym dataset that generates it."""
+
+    @abstractmethod
+    def config(self, difficulty: str, size: int | None) -> dict[str, Any]:
+        """The reasoning-gym configuration for a difficulty, `size` overriding where it applies."""
+
+    @abstractmethod
+    def build(self, entry: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+        """(statement, reference answer block, metadata) from a reasoning-gym entry."""
 
     def entry(self, dataset: Any, index: int) -> dict[str, Any]:
         """The reasoning-gym entry that `build` reads."""

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from rl2f_eval.suites.base import Problem, Verdict
 from rl2f_eval.suites.puzzles.common import (
-    Family,
+    Generated,
     digit_grid,
     grid_leak,
     grid_rows,
@@ -83,7 +83,7 @@ def wrong_grids(solution: list[list[int]], puzzle: list[list[int]]) -> Iterable[
             yield grid
 
 
-class _GridFamily(Family):
+class _GridFamily(Generated):
     """Shared checking for the Latin-square families."""
 
     box: int | None = None

@@ -15,7 +15,7 @@ from typing import Any
 from reasoning_gym.logic.knights_knaves import VALID_ROLES, KKProblemFormatter
 
 from rl2f_eval.suites.base import Problem, Verdict
-from rl2f_eval.suites.puzzles.common import Family, partial_credit, rg_dataset, summarise
+from rl2f_eval.suites.puzzles.common import Generated, partial_credit, rg_dataset, summarise
 
 _TRUTHFUL = {"knight", "truth-teller", "truthteller"}
 _LIAR = {"knave", "liar"}
@@ -67,7 +67,7 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-class KnightsKnaves(Family):
+class KnightsKnaves(Generated):
     name = "knights_knaves"
     rg_name = "knights_knaves"
     size_meaning = "number of inhabitants"

@@ -14,7 +14,7 @@ from typing import Any
 
 from rl2f_eval.suites.base import Problem, Verdict
 from rl2f_eval.suites.puzzles.common import (
-    Family,
+    Generated,
     grid_rows,
     grid_runs,
     is_grid_row,
@@ -64,7 +64,7 @@ def board_text(queens: set[Cell], n: int) -> str:
     return "\n".join(" ".join("Q" if (r, c) in queens else "_" for c in range(n)) for r in range(n))
 
 
-class NQueens(Family):
+class NQueens(Generated):
     name = "n_queens"
     rg_name = "n_queens"
     size_meaning = "board side"

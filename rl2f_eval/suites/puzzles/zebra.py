@@ -16,7 +16,7 @@ from typing import Any
 from reasoning_gym.logic.contrib.logic_puzzle.generate import generate_puzzle
 
 from rl2f_eval.suites.base import Problem, Verdict
-from rl2f_eval.suites.puzzles.common import Family, partial_credit, summarise
+from rl2f_eval.suites.puzzles.common import Generated, partial_credit, summarise
 
 HOUSES = {"easy": 3, "medium": 4, "hard": 5}
 CHARACTERISTICS = {"easy": 3, "medium": 3, "hard": 4}
@@ -79,7 +79,7 @@ def _holds(kind: str, a: int, b: int | None, house: int | None) -> bool:
     }[kind]
 
 
-class Zebra(Family):
+class Zebra(Generated):
     name = "zebra"
     rg_name = "zebra_puzzles"
     size_meaning = "number of houses"
