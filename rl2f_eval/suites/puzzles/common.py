@@ -205,7 +205,7 @@ def grid_leak(feedback: str, solution: list[list[Any]], given: list[list[bool]])
     flat = "".join(cells)
     digits = re.sub(r"\D", "", feedback)
     if len(flat) >= 16 and flat in digits:
-        spans.append(_span_of_digits(feedback, flat))
+        spans.append(digits_span(feedback, flat))
     open_rows = {r for r, row in enumerate(given) if not all(row)}
     stated: dict[int, str] = {}
     for line in feedback.splitlines():
@@ -220,7 +220,7 @@ def grid_leak(feedback: str, solution: list[list[Any]], given: list[list[bool]])
     return spans
 
 
-def _span_of_digits(text: str, digits: str) -> str:
+def digits_span(text: str, digits: str) -> str:
     """The shortest stretch of `text` whose digits, in order, are exactly `digits`."""
     positions = [i for i, ch in enumerate(text) if ch.isdigit()]
     run = "".join(text[i] for i in positions)
