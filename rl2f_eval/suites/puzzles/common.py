@@ -236,7 +236,7 @@ def summarise(issues: list[str], limit: int = 3) -> str:
     text = " ".join(issues[:limit])
     more = len(issues) - limit
     if more > 0:
-        text += f" ({more} more problem{'s' if more > 1 else ''} of this kind.)"
+        text += f" ({plural(more, 'more broken rule')} not listed.)"
     return text
 
 

@@ -183,9 +183,9 @@ class KnightsKnaves(Generated):
         for name, statement, truthful in zip(
             meta["names"], meta["statements"], meta["solution"], strict=True
         ):
-            role = meta["terms"]["knight" if truthful else "knave"]
+            role = meta["terms"]["a_knight" if truthful else "a_knave"]
             value = "true" if holds(statement, meta["solution"]) else "false"
-            lines.append(f'- {name} is a {role}; "{self.render(statement, problem)}" is {value}.')
+            lines.append(f'- {name} is {role}; "{self.render(statement, problem)}" is {value}.')
         return "\n".join(lines)
 
     def wrong_answers(self, problem: Problem) -> Iterable[str]:
