@@ -156,6 +156,8 @@ def test_knights_format_problems_are_named():
         in verdict("Ann is a knight, Bob is a knave, Ann is a knave", KK).feedback
     )
     assert "this puzzle's words" in verdict("Ann is a saint, Bob is a sinner", KK).feedback
+    echo = "Ann is a knight/knave, Bob is a knight/knave"  # the format line, copied
+    assert "Choose one role for each inhabitant" in verdict(echo, KK).feedback
 
 
 def test_knights_every_flipped_role_fails_on_real_puzzles():

@@ -108,6 +108,9 @@ class KnightsKnaves(Generated):
         truthful_words = _TRUTHFUL | {terms["knight"]}
         liar_words = _LIAR | {terms["knave"]}
         index = {name.lower(): i for i, name in enumerate(names)}
+        if re.search(rf"{terms['knight']}\s*/\s*{terms['knave']}", block, re.IGNORECASE):
+            both = f"{terms['knight']}/{terms['knave']}"
+            return None, f"Choose one role for each inhabitant instead of writing '{both}'."
         found: dict[int, bool] = {}
         for name, role, negated, _ in claims(block):
             i = index.get(name.lower())
