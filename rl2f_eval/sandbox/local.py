@@ -44,19 +44,49 @@ ISOLATION_MODES = ("auto", "strict")
 STRICT_LAYERS = ("userns", "netns", "pidns", "landlock-fs", "process-cap")
 
 _CONFINE = (Path(__file__).parent / "confine.py").read_text()
+# After confining itself the bootstrap forks: the child runs CODE, the parent only waits and
+# reports how the child ended. In a pid namespace that parent is its init process, which the
+# code cannot kill, and whose exit takes every other process of the sandbox with it.
 _BOOTSTRAP = (
     _CONFINE
     + """
 import json as _json
 _config = _json.loads(sys.argv[1])
 _layers = confine(_config)
-if _config.get("results_fd") is not None:
-    os.write(_config["results_fd"], (_json.dumps(
-        {"event": "confined", "layers": _layers, "pid": os.getpid(),
-         "python": sys.version.split()[0]}) + "\\n").encode())
+_fd = _config["results_fd"]
+def _report(**record):
+    os.write(_fd, (_json.dumps(record) + "\\n").encode())
+_report(event="confined", layers=_layers, python=sys.version.split()[0])
 _code = sys.argv[2]
 del sys.argv[1:]
-exec(compile(_code, "<sandbox>", "exec"), {"__name__": "__sandbox__", "SANDBOX": _config})
+_child = os.fork()
+if _child == 0:
+    _status = 0
+    try:
+        exec(compile(_code, "<sandbox>", "exec"), {"__name__": "__sandbox__", "SANDBOX": _config})
+    except SystemExit as _exit:
+        if isinstance(_exit.code, int) or _exit.code is None:
+            _status = _exit.code or 0
+        else:
+            print(_exit.code, file=sys.stderr)
+            _status = 1
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        _status = 1
+    finally:
+        for _stream in (sys.stdout, sys.stderr):
+            try:
+                _stream.flush()
+            except BaseException:
+                pass
+    os._exit(_status)
+while True:
+    _pid, _wait_status, _usage = os.wait4(-1, 0)
+    if _pid == _child:
+        break
+_report(event="exit", status=os.waitstatus_to_exitcode(_wait_status),
+        cpu_s=_usage.ru_utime + _usage.ru_stime)
 """
 )
 
@@ -429,8 +459,21 @@ def run_python(
     data = stdin.encode() if isinstance(stdin, str) else stdin
     with _slots:
         result = _launch(found, code, data, limits or Limits())
+    _account(result, found)
+    return result
+
+
+def _account(result: SandboxResult, found: Plan) -> None:
+    """Take the code's own exit status and CPU time from the bootstrap's report, when there is
+    one (the launcher's status says how the launcher ended, not the code)."""
+    # the bootstrap writes the first `confined` and the last `exit` record (the code cannot
+    # write before the first, and the bootstrap writes after the code has ended)
     confined = next((r for r in result.records if r.get("event") == "confined"), None)
+    ended = next((r for r in reversed(result.records) if r.get("event") == "exit"), None)
     result.layers = list(found.launcher_layers) + list(
         confined.get("layers", []) if confined else []
     )
-    return result
+    if ended and isinstance(ended.get("status"), int):
+        result.exit_code = ended["status"]
+        if isinstance(ended.get("cpu_s"), int | float):
+            result.cpu_s = max(result.cpu_s, float(ended["cpu_s"]))

@@ -140,7 +140,7 @@ def run_tests(
 
 
 def interpret(result: SandboxResult, spec: TestSpec, limits: Limits) -> TestOutcome:
-    records = [r for r in result.records if r.get("event") != "confined"]
+    records = [r for r in result.records if r.get("event") not in ("confined", "exit")]
     checks = [step.check for step in spec.steps] or [True] * len(spec.stdin_cases)
     passed, failure, running, loaded, done, last_call = 0, None, None, False, False, None
     for record in records:
@@ -222,8 +222,8 @@ def _ended(result: SandboxResult, running: int | None, loaded: bool, limits: Lim
         name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
         if -code in (signal.SIGXCPU, signal.SIGKILL) and result.cpu_s >= limits.cpu_s:
             return Failure("timeout", step, detail=f"CPU time limit of {limits.cpu_s} s ({name})")
-        if -code == signal.SIGKILL:  # not by us, not the CPU limit: the kernel's OOM killer
-            return Failure("memory", step, detail="killed by SIGKILL (out of memory)")
+        if -code == signal.SIGKILL:  # not by us and not the CPU limit
+            return Failure("crash", step, detail="killed by SIGKILL: by itself, or out of memory")
         return Failure("crash", step, detail=f"killed by {name}")
     if "MemoryError" in last:
         return Failure("memory", step, detail=last)
