@@ -23,6 +23,7 @@ import contextlib
 import functools
 import json
 import logging
+import marshal
 import os
 import selectors
 import shutil
@@ -43,51 +44,10 @@ NOBODY = 65534
 ISOLATION_MODES = ("auto", "strict")
 STRICT_LAYERS = ("userns", "netns", "pidns", "landlock-fs", "process-cap")
 
-_CONFINE = (Path(__file__).parent / "confine.py").read_text()
-# After confining itself the bootstrap forks: the child runs CODE, the parent only waits and
-# reports how the child ended. In a pid namespace that parent is its init process, which the
-# code cannot kill, and whose exit takes every other process of the sandbox with it.
+# what runs first in every sandbox: confine the process, then fork and run the code
 _BOOTSTRAP = (
-    _CONFINE
-    + """
-import json as _json
-_config = _json.loads(sys.argv[1])
-_layers = confine(_config)
-_fd = _config["results_fd"]
-def _report(**record):
-    os.write(_fd, (_json.dumps(record) + "\\n").encode())
-_report(event="confined", layers=_layers, python=sys.version.split()[0])
-_code = sys.argv[2]
-del sys.argv[1:]
-_child = os.fork()
-if _child == 0:
-    _status = 0
-    try:
-        exec(compile(_code, "<sandbox>", "exec"), {"__name__": "__sandbox__", "SANDBOX": _config})
-    except SystemExit as _exit:
-        if isinstance(_exit.code, int) or _exit.code is None:
-            _status = _exit.code or 0
-        else:
-            print(_exit.code, file=sys.stderr)
-            _status = 1
-    except BaseException:
-        import traceback
-        traceback.print_exc()
-        _status = 1
-    finally:
-        for _stream in (sys.stdout, sys.stderr):
-            try:
-                _stream.flush()
-            except BaseException:
-                pass
-    os._exit(_status)
-while True:
-    _pid, _wait_status, _usage = os.wait4(-1, 0)
-    if _pid == _child:
-        break
-_report(event="exit", status=os.waitstatus_to_exitcode(_wait_status),
-        cpu_s=_usage.ru_utime + _usage.ru_stime)
-"""
+    "\n".join((Path(__file__).parent / name).read_text() for name in ("confine.py", "bootstrap.py"))
+    + "\nmain()\n"
 )
 
 
@@ -232,7 +192,8 @@ def _launch(plan: Plan, code: str, stdin: bytes, limits: Limits) -> SandboxResul
             "workdir": workdir,
             "results_fd": write_fd,
         }
-        argv = [*plan.prefix, plan.python, "-I", "-S", "-c", _BOOTSTRAP, json.dumps(config), code]
+        argv = [*plan.prefix, plan.python, "-I", "-S", "-c", _BOOTSTRAP]
+        argv += [marshal.dumps(config).hex(), code]
         try:
             process = subprocess.Popen(
                 argv,
@@ -450,10 +411,10 @@ def run_python(
 ) -> SandboxResult:
     """Run Python source `code` in a fresh sandbox; `stdin` is its standard input.
 
-    Inside, `SANDBOX["results_fd"]` is a file descriptor for structured results (JSON lines,
-    see `SandboxResult.records`) and `SANDBOX["limits"]` the limits in force. Thread-safe; at
-    most one run per CPU core executes at a time, the others wait (the wall clock starts when
-    a run starts).
+    Inside, `write_record(SANDBOX["results_fd"], {...})` sends a structured result (a JSON
+    line, see `SandboxResult.records`); `SANDBOX["limits"]` holds the limits in force.
+    Thread-safe; at most one run per CPU core executes at a time, the others wait (the wall
+    clock starts when a run starts).
     """
     found = check_isolation(isolation)
     data = stdin.encode() if isinstance(stdin, str) else stdin

@@ -8,7 +8,7 @@ exception in the caller.
 
 from __future__ import annotations
 
-import json
+import marshal
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,7 +135,7 @@ def run_tests(
         "stdin_cases": [{"input": c.input, "output": c.output} for c in spec.stdin_cases],
         "step_cpu_s": step_cpu_s,
     }
-    result = run_python(_HARNESS, json.dumps(payload), limits or Limits(), isolation)
+    result = run_python(_HARNESS, marshal.dumps(payload), limits or Limits(), isolation)
     return interpret(result, spec, limits or Limits())
 
 
