@@ -9,6 +9,7 @@ import pytest
 
 from rl2f_eval.errors import TaskArgError
 from rl2f_eval.sandbox import Limits
+from rl2f_eval.sandbox.testrun import StdinCase, Step, TestSpec
 from rl2f_eval.suites.base import Problem
 from rl2f_eval.suites.coding import CodingSuite, extract_code
 from rl2f_eval.suites.coding_data import (
@@ -228,10 +229,20 @@ def test_bad_arguments_fail_with_one_line() -> None:
         CodingSuite(reveal="everything")
     with pytest.raises(TaskArgError, match="dataset must be one of"):
         CodingSuite(dataset="apps")
+    with pytest.raises(TaskArgError, match=r"sandbox=docker: .* must be one of auto, strict"):
+        CodingSuite(sandbox="docker")
     with pytest.raises(TaskArgError, match="takes no path"):
         CodingSuite(path="x.jsonl")
     with pytest.raises(TaskArgError, match="not found"):
         CodingSuite(dataset="mbpp", path=str(FIXTURES / "absent.jsonl")).samples()
+
+
+def test_run_limits_grow_with_the_number_of_tests() -> None:
+    coding = CodingSuite(timeout=2.0)
+    small = coding.limits_for(TestSpec(steps=(Step("assert candidate(1)"),)))
+    large = coding.limits_for(TestSpec(stdin_cases=(StdinCase("1", "1"),) * 30))
+    assert small.wall_s >= 3 * 2.0 * 2 and large.wall_s >= 3 * 2.0 * 31
+    assert large.cpu_s >= 2.0 * 31
 
 
 def test_n_and_seed_select_problems() -> None:

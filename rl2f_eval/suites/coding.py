@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from inspect_ai.dataset import Sample
 
 from rl2f_eval.errors import TaskArgError, check_choice
-from rl2f_eval.sandbox import Limits, check_isolation
+from rl2f_eval.sandbox import Limits, SandboxUnavailable, check_isolation
 from rl2f_eval.sandbox.testrun import Failure, TestOutcome, TestSpec, run_tests
 from rl2f_eval.suites import coding_data
 from rl2f_eval.suites.base import Problem, Suite, Verdict, normalise
@@ -100,8 +100,12 @@ class CodingSuite(Suite):
         self.columns = dict(columns or {})
         self.n, self.seed, self.reveal, self.timeout = n, seed, reveal, timeout
         self.isolation = sandbox
-        check_isolation(sandbox)  # fails now, with the reason, if the sandbox cannot run here
-        self.limits = limits or Limits(wall_s=max(30.0, timeout * 6), cpu_s=int(timeout * 4) + 10)
+        try:  # fail now, with the reason, if the sandbox cannot run here
+            check_isolation(sandbox)
+        except (SandboxUnavailable, ValueError) as error:
+            raise TaskArgError(f"sandbox={sandbox}: {error}") from error
+        self.limits = limits
+        """Fixed limits for every run; None: scaled to each problem's number of tests."""
 
     # ------------------------------------------------------------------ data
 
@@ -137,16 +141,25 @@ class CodingSuite(Suite):
 
     def verify(self, answer: str, problem: Problem) -> Verdict:
         spec = _spec(problem)
-        outcome = run_tests(answer, spec, self.limits, self.timeout, self.isolation)
+        limits = self.limits_for(spec)
+        outcome = run_tests(answer, spec, limits, self.timeout, self.isolation)
         if outcome.ok:
             return Verdict(True, f"All {outcome.total} tests pass.", score=1.0)
         return Verdict(
             False,
-            feedback=describe(outcome, spec, answer, self.reveal, self.limits, self.timeout),
-            report=describe(outcome, spec, answer, "full", self.limits, self.timeout)
+            feedback=describe(outcome, spec, answer, self.reveal, limits, self.timeout),
+            report=describe(outcome, spec, answer, "full", limits, self.timeout)
             + _output_tail(outcome),
             score=outcome.score,
         )
+
+    def limits_for(self, spec: TestSpec) -> Limits:
+        """Each test has `timeout` CPU seconds; the whole run gets room for every test to use
+        it, so a slow but correct solution is never cut short by the run's own limits."""
+        if self.limits is not None:
+            return self.limits
+        steps = len(spec.steps) + len(spec.stdin_cases) + 1  # + loading the program
+        return Limits(wall_s=10 + 3 * self.timeout * steps, cpu_s=int(5 + self.timeout * steps))
 
     def reference(self, problem: Problem) -> str:
         if not problem.target:
