@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LOGS   ?= logs
 
-.PHONY: install demo test lint format clean
+.PHONY: install demo test lint format clean bench-sandbox
 
 install: $(STAMP)
 
@@ -29,6 +29,10 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
+
+# sandbox cost: per-run overhead and all 164 HumanEval references (see benchmarks/sandbox.py)
+bench-sandbox: install
+	$(BIN)/python benchmarks/sandbox.py
 
 lint: install
 	$(BIN)/ruff check .
