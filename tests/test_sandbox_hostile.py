@@ -18,7 +18,7 @@ from rl2f_eval.suites.coding import CodingSuite
 
 # small limits keep each case to a few seconds
 SUITE = CodingSuite(
-    timeout=1.0, limits=Limits(wall_s=8, cpu_s=4, memory_mb=256, output_bytes=64_000)
+    timeout=0.5, limits=Limits(wall_s=8, cpu_s=4, memory_mb=256, output_bytes=64_000)
 )
 SIGNATURE = "def has_close_elements(numbers, threshold):\n"
 

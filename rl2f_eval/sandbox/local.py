@@ -302,7 +302,10 @@ def _wait(process: subprocess.Popen, timeout: float | None) -> tuple[int | None,
     end = None if timeout is None else time.monotonic() + timeout
     pause = 0.0005
     while True:
-        pid, status, usage = os.wait4(process.pid, 0 if end is None else os.WNOHANG)
+        try:
+            pid, status, usage = os.wait4(process.pid, 0 if end is None else os.WNOHANG)
+        except ChildProcessError:  # reaped elsewhere (Popen's own bookkeeping)
+            return process.returncode, 0.0
         if pid:
             process.returncode = os.waitstatus_to_exitcode(status)
             return process.returncode, usage.ru_utime + usage.ru_stime
@@ -317,8 +320,9 @@ def _kill(process: subprocess.Popen) -> None:
     # `unshare --kill-child` the launcher's death also kills the whole pid namespace
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
+    # not process.kill(): it polls first, reaping the launcher before `_wait` can see its usage
     with contextlib.suppress(ProcessLookupError):
-        process.kill()
+        os.kill(process.pid, signal.SIGKILL)
 
 
 def _remove(workdir: str) -> None:
@@ -405,7 +409,7 @@ def describe() -> dict[str, object]:
 
 
 # bounded parallelism: runs compete for the machine's cores, and CPU-time limits stay fair
-_slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+_slots = threading.BoundedSemaphore(max(1, len(os.sched_getaffinity(0))))
 
 
 def run_python(
