@@ -155,6 +155,14 @@ def test_missing_function_and_load_errors(humaneval: dict[str, Problem]) -> None
     assert broken.feedback.endswith("while loading.")
 
 
+def test_timeout_and_exit_while_loading(humaneval: dict[str, Problem]) -> None:
+    problem = humaneval["HumanEval/0"]
+    stuck = suite().verify(WRONG + "while True:\n    pass\n", problem)
+    assert stuck.feedback.startswith("While loading, your code did not finish within the time")
+    gone = suite().verify("import sys\nsys.exit(2)\n" + WRONG, problem)
+    assert gone.feedback.startswith("While loading, your code ended the test process (sys.exit(2))")
+
+
 def test_exception_names_type_message_and_line(humaneval: dict[str, Problem]) -> None:
     code = "def greatest_common_divisor(a: int, b: int) -> int:\n    return a // (a - a)\n"
     verdict = suite().verify(code, humaneval["HumanEval/13"])

@@ -137,6 +137,7 @@ def show_message(error: BaseException) -> str:
 
 def timed(seconds: float):
     def expire(signum, frame):
+        untimed()  # one timeout per step: the other timer must not fire in the handling code
         raise StepTimeout()
 
     signal.signal(signal.SIGPROF, expire)  # CPU time: fair when runs share cores

@@ -145,8 +145,10 @@ def interpret(result: SandboxResult, spec: TestSpec, limits: Limits) -> TestOutc
     passed, failure, running, loaded, done, last_call = 0, None, None, False, False, None
     for record in records:
         event = record.get("event")
-        if event == "load_error":
-            failure = _failure("load_error", None, record)
+        if event == "load_error":  # a timeout or an exit while loading keeps its own kind
+            kind = record.get("kind")
+            kind = kind if kind in ("timeout", "exit") else "load_error"
+            failure = _failure(kind, None, record)
             break
         if event == "loaded":
             loaded = True

@@ -205,10 +205,6 @@ def _spec(problem: Problem) -> TestSpec:
 # ------------------------------------------------------------------ feedback
 
 
-def _case(outcome: TestOutcome, failure: Failure) -> str:
-    return f"test {failure.step + 1} of {outcome.total}" if failure.step is not None else "a test"
-
-
 def _where(error: dict, solution: str) -> str:
     if error.get("file") != "<solution>" or not isinstance(error.get("line"), int):
         return ""
@@ -238,9 +234,13 @@ def describe(
             name = spec.display or spec.candidate
             return f"Your code does not define `{name}`, the function the problem asks for."
         return f"Your code raised {_error(error)}{_where(error, solution)} while loading."
-    show_input = reveal != "none" and failure.call
-    case = _case(outcome, failure)
-    on = f"On {case}, {failure.call}" if show_input else f"On {case}, your code"
+    case = f"test {failure.step + 1} of {outcome.total}" if failure.step is not None else ""
+    if not case:
+        on = "While loading, your code"
+    elif reveal != "none" and failure.call:
+        on = f"On {case}, {failure.call}"
+    else:
+        on = f"On {case}, your code"
     stdin = bool(spec.stdin_cases) and failure.step is not None
     if stdin and reveal != "none":
         on = f"On {case} (input: {_clip(spec.stdin_cases[failure.step].input)!r}), your program"
