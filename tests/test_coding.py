@@ -147,6 +147,8 @@ def test_missing_function_and_load_errors(humaneval: dict[str, Problem]) -> None
     assert missing.feedback == (
         "Your code does not define `has_close_elements`, the function the problem asks for."
     )
+    undefined = suite().verify("x = undefined_name\n" + WRONG, problem)
+    assert undefined.feedback.startswith("Your code raised NameError: name 'undefined_name'")
     broken = suite().verify("import numpy_is_not_here\n" + WRONG, problem)
     assert broken.feedback.startswith(
         "Your code raised ModuleNotFoundError: No module named 'numpy_is_not_here' "
@@ -328,6 +330,10 @@ def test_livecodebench_functional_problem() -> None:
         verdict.feedback
     )
     assert "Expected: [1, 2]." in verdict.feedback
+    misnamed = "class Solution:\n    def pair_sum(self, nums, target):\n        return [0, 1]\n"
+    assert suite().verify(misnamed, problem).feedback == (
+        "Your code does not define `pairSum`, the function the problem asks for."
+    )
     oracle_wrong = suite().extract(suite().wrong_answer_text(problem))
     assert oracle_wrong and not suite().verify(oracle_wrong, problem).correct
     with pytest.raises(TaskArgError, match="no reference solution"):

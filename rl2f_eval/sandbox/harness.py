@@ -220,18 +220,20 @@ def stops(result: dict) -> bool:
 def run_steps(payload: dict, channel: Channel) -> None:
     files = ("<solution>",)
     namespace = {"__name__": payload.get("module_name", "solution"), "__builtins__": __builtins__}
+    phase = "load"
     try:
         timed(payload["step_cpu_s"])
         exec(compile(payload.get("context", ""), "<problem>", "exec"), namespace)
         exec(compile(payload["solution"], "<solution>", "exec"), namespace)
         exec(compile(payload.get("prelude", ""), "<test>", "exec"), namespace)
         if payload.get("candidate"):
-            eval(payload["candidate"], namespace)  # the function under test must exist
+            phase = "find"  # the function under test must exist
+            eval(payload["candidate"], namespace)
         untimed()
     except BaseException as error:
         untimed()
         info = failure(error, files)
-        if isinstance(error, NameError) and payload.get("candidate"):
+        if phase == "find" and isinstance(error, NameError | AttributeError):
             info["missing"] = payload.get("display") or payload["candidate"]
         channel.send(event="load_error", **info)
         return
