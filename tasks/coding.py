@@ -7,6 +7,7 @@ inspect eval tasks/coding.py -T dataset=mbpp -T path=mbpp.jsonl ...
 from inspect_ai import Task, task
 
 from rl2f_eval.didactic.task import didactic_task
+from rl2f_eval.errors import TaskArgError
 from rl2f_eval.sandbox import describe
 from rl2f_eval.suites.coding import CodingSuite
 
@@ -30,6 +31,8 @@ def coding(
     oracle_turn: int | None = None,
 ) -> Task:
     """HumanEval (offline), MBPP or LiveCodeBench; the answer is a fenced ```python block."""
+    if oracle_turn is not None and dataset == "livecodebench":
+        raise TaskArgError("oracle mode needs reference solutions; LiveCodeBench ships none")
     task = didactic_task(
         CodingSuite(
             dataset=dataset,

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from pathlib import Path
 
+import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 
 from rl2f_eval.didactic.store import DidacticStore
+from rl2f_eval.errors import TaskArgError
 from rl2f_eval.models.scripted import answer_records
 from rl2f_eval.suites.coding import CodingSuite, fenced
 
@@ -73,3 +76,15 @@ def test_oracle_mode(tmp_path: Path) -> None:
     values = metrics(log)
     assert values["acc_at_1"] == 0.0
     assert values["acc_at_2"] == values["acc_at_3"] == 1.0
+
+
+def test_oracle_mode_needs_references() -> None:
+    spec = importlib.util.spec_from_file_location("coding_task", TASK)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    fixture = Path(__file__).parent / "fixtures" / "coding" / "livecodebench.jsonl"
+    with pytest.raises(TaskArgError, match="LiveCodeBench ships none"):
+        module.coding(dataset="livecodebench", path=str(fixture), oracle_turn=2)
+    task = module.coding(dataset="livecodebench", path=str(fixture), teacher="verifier")
+    assert len(task.dataset) == 2

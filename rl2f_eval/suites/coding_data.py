@@ -20,6 +20,7 @@ import base64
 import builtins
 import io
 import json
+import os
 import pickle
 import zlib
 from collections.abc import Callable, Mapping
@@ -217,7 +218,10 @@ def load_rows(path: str, split: str, name: str | None = None) -> list[dict[str, 
         else:
             data = datasets.load_dataset(path, name, split=split)
     except FileNotFoundError as error:
-        raise TaskArgError(f"dataset {path!r} not found: {error}") from error
+        raise TaskArgError(
+            f"dataset {path!r} not found (relative paths start from {os.getcwd()}: Inspect runs "
+            "a task from its file's directory, so give an absolute path)"
+        ) from error
     return [dict(row) for row in data]
 
 
