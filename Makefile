@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 LOGS   ?= logs
 RESULTS ?= results
 
-.PHONY: install demo leaderboard test lint format clean
+.PHONY: install demo leaderboard test lint format clean bench-sandbox
 
 install: $(STAMP)
 
@@ -37,6 +37,10 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
+
+# sandbox cost: per-run overhead and all 164 HumanEval references (see benchmarks/sandbox.py)
+bench-sandbox: install
+	$(BIN)/python benchmarks/sandbox.py
 
 lint: install
 	$(BIN)/ruff check .

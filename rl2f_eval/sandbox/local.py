@@ -1,0 +1,446 @@
+"""Run untrusted Python in a confined child process on a plain Linux machine (no Docker).
+
+One run = one fresh process tree, launched as
+
+    [setpriv --reuid=65534 ...]   only when we are root: the sandbox never runs as root
+    [unshare --user --net --pid --fork --kill-child --mount-proc ...]   where the kernel allows
+    python -I -S -c BOOTSTRAP CONFIG CODE
+
+with a clean environment, stdin/stdout/stderr on pipes, a private working directory removed
+afterwards, and its own session. BOOTSTRAP applies `confine.py` (rlimits, no_new_privs, Landlock)
+and then runs CODE. The parent enforces the wall-clock limit and the output caps and kills the
+whole tree when one is hit (the pid namespace makes that kill complete: when the launcher dies the
+kernel kills every process in the namespace).
+
+Which launcher works depends on the machine (user namespaces may be disabled, the interpreter may
+live where an unprivileged user cannot read it): `plan()` probes the candidates once, strongest
+first, and keeps the first that runs. `SandboxResult.layers` and `describe()` say what was in force.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import logging
+import marshal
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+NOBODY = 65534
+"""The unprivileged user the sandbox runs as when the harness runs as root."""
+
+ISOLATION_MODES = ("auto", "strict")
+STRICT_LAYERS = ("userns", "netns", "pidns", "landlock-fs", "process-cap")
+
+# what runs first in every sandbox: confine the process, then fork and run the code
+_BOOTSTRAP = (
+    "\n".join((Path(__file__).parent / name).read_text() for name in ("confine.py", "bootstrap.py"))
+    + "\nmain()\n"
+)
+
+
+class SandboxUnavailable(RuntimeError):
+    """No way to run the sandbox on this machine (or not with the isolation asked for)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-run resource limits. Memory and file size are per process and per file."""
+
+    wall_s: float = 30.0
+    """Wall-clock seconds for the whole run, enforced by the parent (kills the process tree)."""
+    cpu_s: int = 20
+    """CPU seconds (RLIMIT_CPU)."""
+    memory_mb: int = 1024
+    """Address space per process in MiB (RLIMIT_AS)."""
+    processes: int = 32
+    """Processes and threads (RLIMIT_NPROC), counted in the sandbox's own user namespace."""
+    output_bytes: int = 1 << 20
+    """Bytes kept of stdout and of stderr each; more kills the run."""
+    results_bytes: int = 4 << 20
+    """Bytes of the results channel kept; more kills the run."""
+    file_bytes: int = 16 << 20
+    """Largest file the sandbox may write (RLIMIT_FSIZE)."""
+    open_files: int = 256
+    """Open file descriptors (RLIMIT_NOFILE)."""
+
+
+@dataclass
+class SandboxResult:
+    exit_code: int | None
+    """The exit status; negative: killed by that signal; None: never started."""
+    stdout: bytes = b""
+    stderr: bytes = b""
+    results: bytes = b""
+    """What the code wrote to the results channel (fd `SANDBOX["results_fd"]`)."""
+    timed_out: bool = False
+    """The wall-clock limit was hit and the run was killed."""
+    output_exceeded: str | None = None
+    """The stream ("stdout", "stderr", "results") whose cap was hit (the run was killed)."""
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    """CPU seconds (user + system) the whole process tree used."""
+    layers: list[str] = field(default_factory=list)
+    """The isolation layers in force (launcher + what the bootstrap reported)."""
+
+    @property
+    def records(self) -> list[dict]:
+        """The JSON-line records of the results channel (malformed lines are skipped)."""
+        records = []
+        for line in self.results.decode("utf-8", "replace").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                records.append(record)
+        return records
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How this machine launches sandboxes (found once by `plan()`)."""
+
+    prefix: tuple[str, ...]
+    python: str
+    run_as: int | None
+    """The uid the sandbox runs as when we are root (the working directory is given to it)."""
+    launcher_layers: tuple[str, ...]
+    confined_layers: tuple[str, ...] = ()
+    python_version: str = ""
+
+    @property
+    def layers(self) -> tuple[str, ...]:
+        return self.launcher_layers + self.confined_layers
+
+
+def _clean_env(workdir: str) -> dict[str, str]:
+    """The whole environment of the sandbox: nothing is inherited from the parent."""
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": workdir,
+        "TMPDIR": workdir,
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+    }
+
+
+def _interpreters() -> list[str]:
+    """Python interpreters to try, the harness's own first (same version as the host)."""
+    found = []
+    for candidate in (
+        getattr(sys, "_base_executable", None),
+        sys.executable,
+        "/usr/bin/python3",
+        "/usr/local/bin/python3",
+        shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin"),
+    ):
+        if candidate and os.path.exists(candidate):
+            path = os.path.realpath(candidate)
+            if path not in found:
+                found.append(path)
+    return found
+
+
+def _launchers() -> list[tuple[tuple[str, ...], int | None, tuple[str, ...]]]:
+    """(prefix, run-as uid, layers) candidates, strongest isolation first."""
+    root = os.geteuid() == 0
+    drop: tuple[str, ...] = ()
+    base: tuple[str, ...] = ("process-cap",)
+    if root:
+        setpriv = shutil.which("setpriv")
+        if setpriv:  # the sandbox never runs as root: RLIMIT_NPROC does not bind root
+            drop = (setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--")
+            base = ("process-cap", "uid-drop")
+        else:
+            base = ()
+    unshare = shutil.which("unshare")
+    candidates = []
+    if unshare:
+        namespaces = ("--net", "--pid", "--fork", "--kill-child")
+        for user in ("--map-current-user", "--map-root-user"):
+            for proc in (("--mount-proc",), ()):
+                prefix = (unshare, "--user", user, *namespaces, *proc, "--")
+                layers = ("userns", "netns", "pidns", *(("private-proc",) if proc else ()))
+                candidates.append((drop + prefix, NOBODY if drop else None, base + layers))
+    # no namespaces: rlimits and Landlock only; RLIMIT_NPROC then counts the user's processes
+    candidates.append((drop, NOBODY if drop else None, base if drop else ()))
+    return candidates
+
+
+def _launch(plan: Plan, code: str, stdin: bytes, limits: Limits) -> SandboxResult:
+    workdir = tempfile.mkdtemp(prefix="rl2f-sandbox-")
+    read_fd, write_fd = os.pipe()
+    start = time.monotonic()
+    try:
+        if plan.run_as is not None:
+            os.chown(workdir, plan.run_as, plan.run_as)
+        config = {
+            "limits": asdict(limits),
+            "workdir": workdir,
+            "results_fd": write_fd,
+        }
+        argv = [*plan.prefix, plan.python, "-I", "-S", "-c", _BOOTSTRAP]
+        argv += [marshal.dumps(config).hex(), code]
+        try:
+            process = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                pass_fds=(write_fd,),
+                cwd=workdir,
+                env=_clean_env(workdir),
+                start_new_session=True,  # its own process group: one kill reaches all of it
+            )
+        except OSError as error:
+            return SandboxResult(exit_code=None, stderr=str(error).encode())
+        finally:
+            os.close(write_fd)
+        result = _communicate(process, read_fd, stdin, limits, start)
+        result.layers = list(plan.launcher_layers)
+        return result
+    finally:
+        os.close(read_fd)
+        _remove(workdir)
+
+
+def _communicate(
+    process: subprocess.Popen, results_fd: int, stdin: bytes, limits: Limits, start: float
+) -> SandboxResult:
+    """Feed stdin, collect the three output streams under their caps, enforce the deadline."""
+    assert process.stdin and process.stdout and process.stderr
+    caps = {"stdout": limits.output_bytes, "stderr": limits.output_bytes}
+    caps["results"] = limits.results_bytes
+    streams = {
+        process.stdout.fileno(): "stdout",
+        process.stderr.fileno(): "stderr",
+        results_fd: "results",
+    }
+    data: dict[str, bytearray] = {name: bytearray() for name in caps}
+    selector = selectors.DefaultSelector()
+    for fd, name in streams.items():
+        os.set_blocking(fd, False)
+        selector.register(fd, selectors.EVENT_READ, name)
+    pending = memoryview(stdin)
+    os.set_blocking(process.stdin.fileno(), False)
+    if pending:
+        selector.register(process.stdin.fileno(), selectors.EVENT_WRITE, "stdin")
+    else:
+        process.stdin.close()
+    deadline = start + limits.wall_s
+    timed_out, exceeded = False, None
+    open_streams = len(streams)
+    while open_streams:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            timed_out = True
+            break
+        for key, _ in selector.select(timeout=min(remaining, 0.5)):
+            if key.data == "stdin":
+                try:
+                    written = os.write(key.fd, pending[:65536])
+                except (BrokenPipeError, BlockingIOError) as error:
+                    written = 0 if isinstance(error, BlockingIOError) else len(pending)
+                pending = pending[written:]
+                if not pending:
+                    selector.unregister(key.fd)
+                    process.stdin.close()
+                continue
+            chunk = os.read(key.fd, 65536)
+            if not chunk:
+                selector.unregister(key.fd)
+                open_streams -= 1
+                continue
+            buffer = data[key.data]
+            room = caps[key.data] - len(buffer)
+            buffer += chunk[: max(room, 0)]
+            if len(chunk) > room:
+                exceeded = key.data
+                break
+        if exceeded:
+            break
+    if timed_out or exceeded:
+        _kill(process)
+    selector.close()
+    if not process.stdin.closed:
+        process.stdin.close()
+    # pipes are closed: the process is ending (or was killed)
+    exit_code, cpu_s = _wait(process, max(deadline - time.monotonic(), 0) + 5)
+    if exit_code is None:
+        timed_out = True
+        _kill(process)
+        exit_code, cpu_s = _wait(process, None)
+    process.stdout.close()
+    process.stderr.close()
+    return SandboxResult(
+        exit_code=exit_code,
+        stdout=bytes(data["stdout"]),
+        stderr=bytes(data["stderr"]),
+        results=bytes(data["results"]),
+        timed_out=timed_out,
+        output_exceeded=exceeded,
+        wall_s=time.monotonic() - start,
+        cpu_s=cpu_s,
+    )
+
+
+def _wait(process: subprocess.Popen, timeout: float | None) -> tuple[int | None, float]:
+    """Reap the launcher with its resource usage (which includes the reaped sandbox tree)."""
+    end = None if timeout is None else time.monotonic() + timeout
+    pause = 0.0005
+    while True:
+        try:
+            pid, status, usage = os.wait4(process.pid, 0 if end is None else os.WNOHANG)
+        except ChildProcessError:  # reaped elsewhere (Popen's own bookkeeping)
+            return process.returncode, 0.0
+        if pid:
+            process.returncode = os.waitstatus_to_exitcode(status)
+            return process.returncode, usage.ru_utime + usage.ru_stime
+        if end is not None and time.monotonic() >= end:
+            return None, 0.0
+        time.sleep(pause)  # the launcher is usually a millisecond from exiting: poll fast first
+        pause = min(pause * 2, 0.05)
+
+
+def _kill(process: subprocess.Popen) -> None:
+    # the session's process group: the launcher and whatever did not leave the group; with
+    # `unshare --kill-child` the launcher's death also kills the whole pid namespace
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    # not process.kill(): it polls first, reaping the launcher before `_wait` can see its usage
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(process.pid, signal.SIGKILL)
+
+
+def _remove(workdir: str) -> None:
+    def retry(function, path, _exc_info) -> None:  # code may chmod its files to 000
+        try:
+            os.chmod(os.path.dirname(path), 0o700)
+            os.chmod(path, 0o700)
+            function(path)
+        except OSError:
+            pass
+
+    shutil.rmtree(workdir, onerror=retry)
+
+
+_PROBE = "import sys\nsys.stdout.write('ok')\n"
+
+
+@functools.cache
+def plan() -> Plan:
+    """The strongest launcher that works here (probed once per process, about 50 ms)."""
+    if not sys.platform.startswith("linux"):
+        raise SandboxUnavailable(f"the sandbox needs Linux; this is {sys.platform}")
+    failures = []
+    for prefix, run_as, layers in _launchers():
+        for python in _interpreters():
+            candidate = Plan(prefix, python, run_as, layers)
+            result = _launch(candidate, _PROBE, b"", Limits(wall_s=20))
+            confined = next((r for r in result.records if r.get("event") == "confined"), None)
+            if result.exit_code == 0 and result.stdout == b"ok" and confined:
+                found = Plan(
+                    prefix,
+                    python,
+                    run_as,
+                    layers,
+                    tuple(confined.get("layers", ())),
+                    str(confined.get("python", "")),
+                )
+                if failures:
+                    logger.info("sandbox: skipped launchers that failed here: %s", failures)
+                return found
+            error = result.stderr.decode("utf-8", "replace").strip().splitlines()
+            failures.append(f"{' '.join(prefix[:1] or ('plain',))} {python}: {error[-1:]}")
+    raise SandboxUnavailable("no sandbox launcher works on this machine: " + "; ".join(failures))
+
+
+def check_isolation(mode: str) -> Plan:
+    """The plan, after checking it gives what `mode` requires (`strict`: every layer)."""
+    if mode not in ISOLATION_MODES:
+        raise ValueError(f"sandbox isolation must be one of {', '.join(ISOLATION_MODES)}")
+    found = plan()
+    missing = [layer for layer in STRICT_LAYERS if layer not in found.layers]
+    if missing and mode == "strict":
+        raise SandboxUnavailable(
+            f"strict sandbox isolation needs {', '.join(missing)}, which this machine does not "
+            f"give (in force: {', '.join(found.layers)}); use isolation=auto to run anyway"
+        )
+    if missing:
+        _warn_once(tuple(missing), found.layers)
+    return found
+
+
+@functools.cache
+def _warn_once(missing: tuple[str, ...], layers: tuple[str, ...]) -> None:
+    logger.warning(
+        "sandbox runs without %s on this machine (in force: %s); see README, Sandbox",
+        ", ".join(missing),
+        ", ".join(layers),
+    )
+
+
+def describe() -> dict[str, object]:
+    """What the sandbox does on this machine, for logs and task metadata."""
+    found = plan()
+    return {
+        "layers": list(found.layers),
+        "python": found.python,
+        "python_version": found.python_version,
+        "run_as_uid": found.run_as,
+        "launcher": " ".join(
+            Path(part).name if i == 0 else part for i, part in enumerate(found.prefix)
+        )
+        or "none",
+    }
+
+
+# bounded parallelism: runs compete for the machine's cores, and CPU-time limits stay fair
+_slots = threading.BoundedSemaphore(max(1, len(os.sched_getaffinity(0))))
+
+
+def run_python(
+    code: str, stdin: bytes | str = b"", limits: Limits | None = None, isolation: str = "auto"
+) -> SandboxResult:
+    """Run Python source `code` in a fresh sandbox; `stdin` is its standard input.
+
+    Inside, `write_record(SANDBOX["results_fd"], {...})` sends a structured result (a JSON
+    line, see `SandboxResult.records`); `SANDBOX["limits"]` holds the limits in force.
+    Thread-safe; at most one run per CPU core executes at a time, the others wait (the wall
+    clock starts when a run starts).
+    """
+    found = check_isolation(isolation)
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    with _slots:
+        result = _launch(found, code, data, limits or Limits())
+    _account(result, found)
+    return result
+
+
+def _account(result: SandboxResult, found: Plan) -> None:
+    """Take the code's own exit status and CPU time from the bootstrap's report, when there is
+    one (the launcher's status says how the launcher ended, not the code)."""
+    # the bootstrap writes the first `confined` and the last `exit` record (the code cannot
+    # write before the first, and the bootstrap writes after the code has ended)
+    confined = next((r for r in result.records if r.get("event") == "confined"), None)
+    ended = next((r for r in reversed(result.records) if r.get("event") == "exit"), None)
+    result.layers = list(found.launcher_layers) + list(
+        confined.get("layers", []) if confined else []
+    )
+    if ended and isinstance(ended.get("status"), int):
+        result.exit_code = ended["status"]
+        if isinstance(ended.get("cpu_s"), int | float):
+            result.cpu_s = max(result.cpu_s, float(ended["cpu_s"]))

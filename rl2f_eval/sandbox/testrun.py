@@ -1,0 +1,234 @@
+"""Run a candidate program against a test suite in the sandbox and say what happened.
+
+The parent half of `harness.py`: it sends the program and the tests, and turns the harness's
+records plus the sandbox's own account (timeout, killed, output cap) into one `TestOutcome` that
+names the first failing test. Whatever the candidate does, the result is an outcome, never an
+exception in the caller.
+"""
+
+from __future__ import annotations
+
+import marshal
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rl2f_eval.sandbox.local import Limits, SandboxResult, run_python
+
+_HARNESS = (Path(__file__).parent / "harness.py").read_text() + "\nmain()\n"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One test statement. `compare` = (left, op, right, expected_side) for a single comparison
+    whose sides can be shown separately; `expected_side` is the side without the candidate."""
+
+    source: str
+    compare: tuple[str, str, str, str | None] | None = None
+    check: bool = True
+    """False for set-up statements (imports, assignments): they do not count as tests."""
+
+
+@dataclass(frozen=True)
+class StdinCase:
+    input: str
+    output: str
+
+
+@dataclass(frozen=True)
+class TestSpec:
+    """The tests of one problem, in the harness's terms."""
+
+    steps: tuple[Step, ...] = ()
+    stdin_cases: tuple[StdinCase, ...] = ()
+    candidate: str | None = None
+    """Expression for the function under test, bound to `candidate` in every step."""
+    display: str | None = None
+    """The name the feedback shows for calls (`find_zero(...)`)."""
+    context: str = ""
+    """Problem-side code run before the solution (imports and helpers from the statement)."""
+    prelude: str = ""
+    """Test-side code run after the solution (imports, helper functions, constants)."""
+
+    @property
+    def total(self) -> int:
+        return len(self.stdin_cases) or sum(step.check for step in self.steps)
+
+    def to_dict(self) -> dict:
+        """Plain JSON data (it travels in the sample's metadata, so the log holds the tests)."""
+        return {
+            "steps": [
+                [s.source, list(s.compare) if s.compare else None, s.check] for s in self.steps
+            ],
+            "stdin_cases": [[c.input, c.output] for c in self.stdin_cases],
+            "candidate": self.candidate,
+            "display": self.display,
+            "context": self.context,
+            "prelude": self.prelude,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TestSpec:
+        return cls(
+            steps=tuple(
+                Step(source, tuple(compare) if compare else None, check)  # type: ignore[arg-type]
+                for source, compare, check in data.get("steps", [])
+            ),
+            stdin_cases=tuple(StdinCase(i, o) for i, o in data.get("stdin_cases", [])),
+            candidate=data.get("candidate"),
+            display=data.get("display"),
+            context=data.get("context", ""),
+            prelude=data.get("prelude", ""),
+        )
+
+
+@dataclass
+class Failure:
+    """The first failing test (or the failure to load the program at all)."""
+
+    kind: str
+    """load_error | wrong | error | timeout | exit | memory | output | crash | suspicious"""
+    step: int | None = None
+    """Index into `TestSpec.steps` / `stdin_cases`; None when the program did not load."""
+    call: str | None = None
+    got: str | None = None
+    expected: str | None = None
+    error: dict = field(default_factory=dict)
+    """type, message, file, line, code / last_frame of an exception or syntax error."""
+    detail: str = ""
+    """Anything else worth saying (signal, exit status, the stream that overflowed)."""
+
+
+@dataclass
+class TestOutcome:
+    passed: int
+    total: int
+    failure: Failure | None
+    wall_s: float
+    layers: list[str]
+    stdout: str = ""
+    stderr: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None and self.passed == self.total
+
+    @property
+    def score(self) -> float:
+        return self.passed / self.total if self.total else float(self.ok)
+
+
+def run_tests(
+    solution: str,
+    spec: TestSpec,
+    limits: Limits | None = None,
+    step_cpu_s: float = 5.0,
+    isolation: str = "auto",
+) -> TestOutcome:
+    payload = {
+        "solution": solution,
+        "context": spec.context,
+        "prelude": spec.prelude,
+        "candidate": spec.candidate,
+        "display": spec.display,
+        "steps": [{"source": s.source, "compare": s.compare} for s in spec.steps],
+        "stdin_cases": [{"input": c.input, "output": c.output} for c in spec.stdin_cases],
+        "step_cpu_s": step_cpu_s,
+    }
+    result = run_python(_HARNESS, marshal.dumps(payload), limits or Limits(), isolation)
+    return interpret(result, spec, limits or Limits())
+
+
+def interpret(result: SandboxResult, spec: TestSpec, limits: Limits) -> TestOutcome:
+    records = [r for r in result.records if r.get("event") not in ("confined", "exit")]
+    checks = [step.check for step in spec.steps] or [True] * len(spec.stdin_cases)
+    passed, failure, running, loaded, done, last_call = 0, None, None, False, False, None
+    for record in records:
+        event = record.get("event")
+        if event == "load_error":  # a timeout or an exit while loading keeps its own kind
+            kind = record.get("kind")
+            kind = kind if kind in ("timeout", "exit") else "load_error"
+            failure = _failure(kind, None, record)
+            break
+        if event == "loaded":
+            loaded = True
+        elif event == "start":
+            running, last_call = record.get("step"), None
+        elif event == "call":
+            last_call = _text(record.get("call"))
+        elif event == "end":
+            running = None
+            step = record.get("step")
+            if not isinstance(step, int) or not 0 <= step < len(checks):
+                continue
+            if record.get("ok"):
+                passed += checks[step]
+            elif failure is None:
+                failure = _failure(str(record.get("kind", "error")), step, record)
+        elif event == "done":
+            done = True
+    if failure is None and not done:  # the process ended (or was ended) mid-way
+        failure = _ended(result, running, loaded, limits)
+        failure.call = last_call if failure.step is not None else None
+    if failure and failure.kind == "error" and failure.error.get("type") == "MemoryError":
+        failure.kind = "memory"
+    return TestOutcome(
+        passed=passed,
+        total=spec.total,
+        failure=failure,
+        wall_s=result.wall_s,
+        layers=result.layers,
+        stdout=result.stdout.decode("utf-8", "replace"),
+        stderr=result.stderr.decode("utf-8", "replace"),
+    )
+
+
+def _failure(kind: str, step: int | None, record: dict) -> Failure:
+    error = record.get("error") if isinstance(record.get("error"), dict) else {}
+    detail = ""
+    if kind == "suspicious":
+        detail = f"returned an object of class {record.get('got_type')} defined by the solution"
+    if record.get("missing"):
+        detail = f"the program does not define {record['missing']}"
+    return Failure(
+        kind=kind,
+        step=step,
+        call=_text(record.get("call")),
+        got=_text(record.get("got")),
+        expected=_text(record.get("expected")),
+        error={k: v for k, v in error.items() if isinstance(v, str | int)},
+        detail=detail,
+    )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _ended(result: SandboxResult, running: int | None, loaded: bool, limits: Limits) -> Failure:
+    """Why the process ended before reporting `done`, attributed to the step that was running."""
+    step = running if loaded else None
+    stderr = result.stderr.decode("utf-8", "replace").strip().splitlines()
+    last = stderr[-1] if stderr else ""
+    if result.output_exceeded:
+        cap = limits.results_bytes if result.output_exceeded == "results" else limits.output_bytes
+        return Failure(
+            "output", step, detail=f"wrote more than {cap} bytes to {result.output_exceeded}"
+        )
+    if result.timed_out:
+        return Failure("timeout", step, detail=f"wall-clock limit of {limits.wall_s:g} s")
+    code = result.exit_code
+    if code is None:
+        return Failure("crash", step, detail=f"the sandbox did not start: {last}")
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+        if -code in (signal.SIGXCPU, signal.SIGKILL) and result.cpu_s >= limits.cpu_s:
+            return Failure("timeout", step, detail=f"CPU time limit of {limits.cpu_s} s ({name})")
+        if -code == signal.SIGKILL:  # not by us and not the CPU limit
+            return Failure("crash", step, detail="killed by SIGKILL: by itself, or out of memory")
+        return Failure("crash", step, detail=f"killed by {name}")
+    if "MemoryError" in last:
+        return Failure("memory", step, detail=last)
+    if not loaded and not result.records:
+        return Failure("crash", None, detail=f"the sandbox failed: {last}")
+    return Failure("exit", step, detail=f"the process exited with status {code}")

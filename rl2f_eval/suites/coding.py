@@ -1,0 +1,297 @@
+"""Coding: the student writes a Python function (or program); hidden tests run in the sandbox.
+
+Answer format: the last fenced code block tagged `python` (or `py`, or untagged) in the reply,
+closed by its fence. It must define the function the problem names, with its signature
+(HumanEval, MBPP, LeetCode-style LiveCodeBench: `class Solution`), or be a whole program that
+reads standard input (stdin-style LiveCodeBench). Standard library only.
+
+Verification runs the problem's tests one at a time in the sandbox (`rl2f_eval.sandbox`); only a
+pass of every test is correct (`score` is the fraction passed). What the student is told about the
+first failing test is the `reveal` policy:
+
+- `input` (default): which test failed (k of n), the call (its input), what the code returned or
+  raised (type, message, line of the student's code), timeouts, syntax errors with line numbers,
+  memory and output limits. The expected value of a hidden test is not shown: it is the teacher's
+  privileged information (as in the paper), and showing it lets a student special-case the tests.
+- `full`: also the expected value (or expected output) and the test's source, LeetCode style.
+- `none`: only the kind of failure and where in the student's code; no test input at all.
+
+The `model` teacher always gets everything (`Verdict.report`), with the reference solution.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Mapping
+
+from inspect_ai.dataset import Sample
+
+from rl2f_eval.errors import TaskArgError, check_choice
+from rl2f_eval.sandbox import Limits, SandboxUnavailable, check_isolation
+from rl2f_eval.sandbox.testrun import Failure, TestOutcome, TestSpec, run_tests
+from rl2f_eval.suites import coding_data
+from rl2f_eval.suites.base import Problem, Suite, Verdict, normalise
+from rl2f_eval.suites.coding_data import CodeProblem
+
+DATASETS = ("humaneval", "mbpp", "livecodebench")
+REVEAL = ("input", "full", "none")
+
+_FENCE = re.compile(r"^```[ \t]*([\w+-]*)[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
+
+
+def extract_code(completion: str) -> str | None:
+    """The last closed ```python / ```py / ``` block of `completion` (None: there is none)."""
+    blocks = [
+        code
+        for language, code in _FENCE.findall(completion)
+        if language.lower() in ("", "python", "python3", "py")
+    ]
+    return blocks[-1] if blocks and blocks[-1].strip() else None
+
+
+def fenced(code: str) -> str:
+    return f"```python\n{code.rstrip()}\n```"
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    text = text if len(text) <= limit else text[:limit] + "..."
+    return text
+
+
+class CodingSuite(Suite):
+    name = "coding"
+    answer_format = (
+        "Give your final solution as Python 3 code (standard library only) in one fenced code "
+        "block that starts with ```python and ends with ```. It must define the function the "
+        "problem asks for, with the same name and parameters (helpers and imports are fine), "
+        "or, when the problem reads standard input, be a complete program that prints the "
+        "answer. Only the last ```python block of your reply is run."
+    )
+
+    def __init__(
+        self,
+        dataset: str = "humaneval",
+        path: str | None = None,
+        split: str = "test",
+        subset: str | None = None,
+        columns: Mapping[str, str] | None = None,
+        n: int | None = None,
+        seed: int | None = None,
+        reveal: str = "input",
+        sandbox: str = "auto",
+        timeout: float = 5.0,
+        limits: Limits | None = None,
+    ) -> None:
+        check_choice("dataset", dataset, DATASETS)
+        check_choice("reveal", reveal, REVEAL)
+        if n is not None and n < 1:
+            raise TaskArgError(f"n must be at least 1, got {n}")
+        if timeout <= 0:
+            raise TaskArgError(f"timeout must be positive (CPU seconds per test), got {timeout}")
+        if dataset != "humaneval" and not path:
+            raise TaskArgError(
+                f"dataset={dataset} needs -T path=... (a datasets name such as "
+                "google-research-datasets/mbpp, or a local .jsonl/.json/.parquet file)"
+            )
+        if dataset == "humaneval" and path:
+            raise TaskArgError("dataset=humaneval ships with the package; it takes no path")
+        self.dataset, self.path, self.split, self.subset = dataset, path, split, subset
+        self.columns = dict(columns or {})
+        self.n, self.seed, self.reveal, self.timeout = n, seed, reveal, timeout
+        self.isolation = sandbox
+        try:  # fail now, with the reason, if the sandbox cannot run here
+            check_isolation(sandbox)
+        except (SandboxUnavailable, ValueError) as error:
+            raise TaskArgError(f"sandbox={sandbox}: {error}") from error
+        self.limits = limits
+        """Fixed limits for every run; None: scaled to each problem's number of tests."""
+
+    # ------------------------------------------------------------------ data
+
+    def problems(self) -> list[CodeProblem]:
+        if self.dataset == "humaneval":
+            problems = coding_data.humaneval_problems()
+        else:
+            rows = coding_data.load_rows(self.path or "", self.split, self.subset)
+            problems = coding_data.LOADERS[self.dataset](rows, self.columns)
+        if self.seed is not None:
+            random.Random(self.seed).shuffle(problems)
+        return problems[: self.n] if self.n else problems
+
+    def samples(self) -> list[Sample]:
+        return [
+            Sample(
+                id=problem.id,
+                input=problem.statement,
+                target=problem.reference,
+                metadata={
+                    "source": problem.source,
+                    "entry_point": problem.entry_point,
+                    "tests": problem.spec.to_dict(),
+                },
+            )
+            for problem in self.problems()
+        ]
+
+    # ------------------------------------------------------------------ checking
+
+    def extract(self, completion: str) -> str | None:
+        return extract_code(completion)
+
+    def verify(self, answer: str, problem: Problem) -> Verdict:
+        spec = _spec(problem)
+        limits = self.limits_for(spec)
+        outcome = run_tests(answer, spec, limits, self.timeout, self.isolation)
+        if outcome.ok:
+            return Verdict(True, f"All {outcome.total} tests pass.", score=1.0)
+        return Verdict(
+            False,
+            feedback=describe(outcome, spec, answer, self.reveal, limits, self.timeout),
+            report=describe(outcome, spec, answer, "full", limits, self.timeout)
+            + _output_tail(outcome),
+            score=outcome.score,
+        )
+
+    def limits_for(self, spec: TestSpec) -> Limits:
+        """Each test has `timeout` CPU seconds; the whole run gets room for every test to use
+        it, so a slow but correct solution is never cut short by the run's own limits."""
+        if self.limits is not None:
+            return self.limits
+        steps = len(spec.steps) + len(spec.stdin_cases) + 1  # + loading the program
+        return Limits(wall_s=10 + 3 * self.timeout * steps, cpu_s=int(5 + self.timeout * steps))
+
+    def reference(self, problem: Problem) -> str:
+        if not problem.target:
+            return "(this dataset has no reference solution; rely on the checker's report)"
+        return f"A correct solution:\n{fenced(problem.target)}"
+
+    def answer_text(self, problem: Problem) -> str:
+        if not problem.target:
+            raise TaskArgError(
+                f"{problem.id} has no reference solution, so oracle mode cannot run on it"
+            )
+        return f"Here is my solution.\n\n{fenced(problem.target)}"
+
+    def wrong_answer_text(self, problem: Problem) -> str:
+        entry = problem.metadata.get("entry_point")
+        spec = _spec(problem)
+        if spec.stdin_cases or not entry:
+            code = "raise SystemExit('not implemented yet')"
+        elif spec.candidate and spec.candidate.startswith("Solution()"):
+            code = (
+                f"class Solution:\n    def {entry}(self, *args, **kwargs):\n"
+                "        raise NotImplementedError('not implemented yet')"
+            )
+        else:
+            code = f"def {entry}(*args, **kwargs):\n    raise NotImplementedError('not yet')"
+        return f"Here is my solution.\n\n{fenced(code)}"
+
+    def leaked(self, feedback: str, problem: Problem) -> list[str]:
+        """Distinctive lines of the reference solution (not already in the statement)."""
+        statement = normalise(problem.input)
+        found, text = [], normalise(feedback)
+        for line in problem.target.splitlines():
+            key = normalise(line)
+            if len(key.replace(" ", "")) >= 20 and key not in statement and key in text:
+                found.append(line.strip())
+        return found
+
+
+def _spec(problem: Problem) -> TestSpec:
+    return TestSpec.from_dict(problem.metadata["tests"])
+
+
+# ------------------------------------------------------------------ feedback
+
+
+def _where(error: dict, solution: str) -> str:
+    if error.get("file") != "<solution>" or not isinstance(error.get("line"), int):
+        return ""
+    lines = solution.splitlines()
+    line = error["line"]
+    code = error.get("code") or (lines[line - 1].strip() if 0 < line <= len(lines) else "")
+    return f" at line {line} of your code" + (f": `{_clip(code, 120)}`" if code else "")
+
+
+def _error(error: dict) -> str:
+    message = error.get("message")
+    return f"{error.get('type', 'an error')}" + (f": {_clip(message, 200)}" if message else "")
+
+
+def describe(
+    outcome: TestOutcome, spec: TestSpec, solution: str, reveal: str, limits: Limits, timeout: float
+) -> str:
+    """What went wrong, as much as `reveal` allows (`full`: everything, for the report)."""
+    failure = outcome.failure
+    if failure is None:  # every test reported, yet not all passed: should not happen
+        return f"Your code passes {outcome.passed} of {outcome.total} tests."
+    error = failure.error
+    if failure.kind == "load_error":
+        if error.get("type") == "SyntaxError" or error.get("type") == "IndentationError":
+            return f"Your code does not compile: {_error(error)}{_where(error, solution)}."
+        if failure.detail.startswith("the program does not define"):
+            name = spec.display or spec.candidate
+            return f"Your code does not define `{name}`, the function the problem asks for."
+        return f"Your code raised {_error(error)}{_where(error, solution)} while loading."
+    case = f"test {failure.step + 1} of {outcome.total}" if failure.step is not None else ""
+    if not case:
+        on = "While loading, your code"
+    elif reveal != "none" and failure.call:
+        on = f"On {case}, {failure.call}"
+    else:
+        on = f"On {case}, your code"
+    stdin = bool(spec.stdin_cases) and failure.step is not None
+    if stdin and reveal != "none":
+        on = f"On {case} (input: {_clip(spec.stdin_cases[failure.step].input)!r}), your program"
+    passes = f" It passes {outcome.passed} of {outcome.total} tests."
+    if failure.kind == "wrong":
+        text = _wrong(failure, spec, on, reveal, stdin)
+    elif failure.kind == "suspicious":
+        text = (
+            f"{on} returned an object of a class your own code defines; return plain values "
+            "(numbers, strings, lists, ...) so that the result can be compared."
+        )
+    elif failure.kind == "error":
+        text = f"{on} raised {_error(error)}{_where(error, solution)}."
+    elif failure.kind == "timeout":
+        text = (
+            f"{on} did not finish within the time limit ({timeout:g} s of CPU time per test, "
+            f"{limits.wall_s:g} s in all): an infinite loop, or an algorithm that is too slow?"
+        )
+    elif failure.kind == "memory":
+        text = f"{on} ran out of memory (limit {limits.memory_mb} MiB){_where(error, solution)}."
+    elif failure.kind == "exit":
+        how = f"sys.exit({error['message']})" if error.get("message") else failure.detail
+        text = f"{on} ended the test process ({how}); do not exit, return the result."
+    elif failure.kind == "output":
+        text = f"{on} printed too much output ({failure.detail}); the run was stopped."
+    else:
+        text = f"{on} crashed the test process ({failure.detail})."
+    if reveal == "full" and failure.step is not None and not stdin:
+        text += f"\nThe failing test: `{_clip(spec.steps[failure.step].source, 500)}`"
+    return text + passes
+
+
+def _wrong(failure: Failure, spec: TestSpec, on: str, reveal: str, stdin: bool) -> str:
+    if stdin:
+        got = failure.got or ""
+        text = f"{on} printed {_clip(got)!r}, which is wrong." if reveal != "none" else ""
+        if reveal == "full" and failure.step is not None:
+            expected = spec.stdin_cases[failure.step].output
+            text += f" Expected output: {_clip(expected)!r}."
+        return text or f"{on} printed a wrong answer."
+    if reveal == "none" or failure.got is None:
+        return f"{on} gave a wrong result (the test's assertion failed)."
+    text = f"{on} returned {failure.got}, which is wrong."
+    if reveal == "full" and failure.expected is not None:
+        text += f" Expected: {failure.expected}."
+    return text
+
+
+def _output_tail(outcome: TestOutcome) -> str:
+    parts = []
+    for name, text in (("stdout", outcome.stdout), ("stderr", outcome.stderr)):
+        if text.strip():
+            parts.append(f"\nThe program's {name} (last lines):\n{text.strip()[-600:]}")
+    return "".join(parts)

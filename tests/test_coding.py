@@ -1,0 +1,364 @@
+"""The coding suite: answer extraction, test splitting, feedback per reveal policy, leak guard,
+and the MBPP / LiveCodeBench loaders on fixtures written in their formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rl2f_eval.errors import TaskArgError
+from rl2f_eval.sandbox import Limits
+from rl2f_eval.sandbox.testrun import StdinCase, Step, TestSpec
+from rl2f_eval.suites.base import Problem
+from rl2f_eval.suites.coding import CodingSuite, extract_code
+from rl2f_eval.suites.coding_data import (
+    decode_cases,
+    humaneval_problems,
+    livecodebench_problems,
+    load_rows,
+    mbpp_problems,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "coding"
+LIMITS = Limits(wall_s=20, cpu_s=10)
+
+
+def suite(**kwargs: object) -> CodingSuite:
+    return CodingSuite(timeout=2.0, limits=LIMITS, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def humaneval() -> dict[str, Problem]:
+    return {
+        p.id: Problem(
+            p.id,
+            p.statement,
+            p.reference,
+            {"entry_point": p.entry_point, "tests": p.spec.to_dict()},
+        )
+        for p in humaneval_problems()
+    }
+
+
+def as_problem(code_problem) -> Problem:  # type: ignore[no-untyped-def]
+    return Problem(
+        code_problem.id,
+        code_problem.statement,
+        code_problem.reference,
+        {"entry_point": code_problem.entry_point, "tests": code_problem.spec.to_dict()},
+    )
+
+
+# ------------------------------------------------------------------ extraction
+
+
+def test_extracts_the_last_python_block() -> None:
+    reply = (
+        "First try:\n```python\ndef f():\n    return 1\n```\n"
+        "Better:\n```py\ndef f():\n    return 2\n```\n"
+    )
+    assert extract_code(reply) == "def f():\n    return 2\n"
+
+
+def test_untagged_block_counts_and_other_languages_do_not() -> None:
+    assert extract_code("```\nx = 1\n```") == "x = 1\n"
+    assert extract_code("```python\nx = 1\n```\nRun it with:\n```bash\npython x.py\n```") == (
+        "x = 1\n"
+    )
+
+
+def test_no_block_unterminated_or_empty_is_not_an_answer() -> None:
+    assert extract_code("def f(): return 1") is None
+    assert extract_code("```python\ndef f():\n    return 1\n") is None  # cut off mid-block
+    assert extract_code("```python\n\n```") is None
+
+
+# ------------------------------------------------------------------ HumanEval tests as steps
+
+
+def test_humaneval_check_is_split_into_comparisons() -> None:
+    problems = {p.id: p for p in humaneval_problems()}
+    assert len(problems) == 164
+    steps = problems["HumanEval/0"].spec.steps
+    assert len(steps) == 7 and all(s.check for s in steps)
+    left, op, right, side = steps[0].compare  # type: ignore[misc]
+    assert left.startswith("candidate([1.0, 2.0, 3.9") and op == "==" and right == "True"
+    assert side == "right"
+    # set-up statements run but do not count; the loop with asserts is one test
+    loop_problem = problems["HumanEval/32"].spec
+    assert [s.check for s in loop_problem.steps] == [False, False, False, False, True]
+    # helpers from the statement stay available; the function to write does not
+    context = problems["HumanEval/38"].spec.context
+    assert "def encode_cyclic" in context and "def decode_cyclic" not in context
+
+
+# ------------------------------------------------------------------ verdicts and feedback
+
+
+def test_other_correct_solutions_pass(humaneval: dict[str, Problem]) -> None:
+    code = (
+        "from itertools import combinations\n"
+        "def has_close_elements(numbers, threshold):\n"
+        "    return any(abs(a - b) < threshold for a, b in combinations(numbers, 2))\n"
+    )
+    verdict = suite().verify(code, humaneval["HumanEval/0"])
+    assert verdict.correct and verdict.score == 1.0
+    assert verdict.feedback == "All 7 tests pass."
+
+
+WRONG = "def has_close_elements(numbers, threshold):\n    return False\n"
+
+
+def test_wrong_result_feedback_per_reveal_policy(humaneval: dict[str, Problem]) -> None:
+    problem = humaneval["HumanEval/0"]
+    call = "has_close_elements([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3)"
+    default = suite().verify(WRONG, problem)
+    assert not default.correct
+    assert default.score == pytest.approx(3 / 7)
+    assert default.feedback == (
+        f"On test 1 of 7, {call} returned False, which is wrong. It passes 3 of 7 tests."
+    )
+    full = suite(reveal="full").verify(WRONG, problem)
+    assert (
+        "Expected: True." in full.feedback
+        and "The failing test: `assert candidate(" in full.feedback
+    )
+    none = suite(reveal="none").verify(WRONG, problem)
+    assert none.feedback == (
+        "On test 1 of 7, your code gave a wrong result (the test's assertion failed). "
+        "It passes 3 of 7 tests."
+    )
+    # the model teacher's report always has everything
+    for verdict in (default, full, none):
+        assert "Expected: True." in verdict.report and call in verdict.report
+
+
+def test_syntax_error_names_the_line(humaneval: dict[str, Problem]) -> None:
+    code = "def has_close_elements(numbers, threshold):\n    for x in numbers\n        pass\n"
+    verdict = suite().verify(code, humaneval["HumanEval/0"])
+    assert verdict.feedback.startswith("Your code does not compile: SyntaxError: expected ':'")
+    assert "at line 2 of your code: `for x in numbers`" in verdict.feedback
+
+
+def test_missing_function_and_load_errors(humaneval: dict[str, Problem]) -> None:
+    problem = humaneval["HumanEval/0"]
+    missing = suite().verify("def close_elements(numbers, threshold):\n    return 1\n", problem)
+    assert missing.feedback == (
+        "Your code does not define `has_close_elements`, the function the problem asks for."
+    )
+    undefined = suite().verify("x = undefined_name\n" + WRONG, problem)
+    assert undefined.feedback.startswith("Your code raised NameError: name 'undefined_name'")
+    broken = suite().verify("import numpy_is_not_here\n" + WRONG, problem)
+    assert broken.feedback.startswith(
+        "Your code raised ModuleNotFoundError: No module named 'numpy_is_not_here' "
+        "at line 1 of your code"
+    )
+    assert broken.feedback.endswith("while loading.")
+
+
+def test_timeout_and_exit_while_loading(humaneval: dict[str, Problem]) -> None:
+    problem = humaneval["HumanEval/0"]
+    stuck = suite().verify(WRONG + "while True:\n    pass\n", problem)
+    assert stuck.feedback.startswith("While loading, your code did not finish within the time")
+    gone = suite().verify("import sys\nsys.exit(2)\n" + WRONG, problem)
+    assert gone.feedback.startswith("While loading, your code ended the test process (sys.exit(2))")
+
+
+def test_exception_names_type_message_and_line(humaneval: dict[str, Problem]) -> None:
+    code = "def greatest_common_divisor(a: int, b: int) -> int:\n    return a // (a - a)\n"
+    verdict = suite().verify(code, humaneval["HumanEval/13"])
+    assert verdict.feedback == (
+        "On test 1 of 4, greatest_common_divisor(3, 7) raised ZeroDivisionError: "
+        "integer division or modulo by zero at line 2 of your code: `return a // (a - a)`. "
+        "It passes 0 of 4 tests."
+    )
+
+
+def test_first_failing_case_is_named(humaneval: dict[str, Problem]) -> None:
+    # right on the first three tests, wrong on the fourth
+    code = "def greatest_common_divisor(a, b):\n    return {3: 1, 10: 5, 49: 7}.get(a, 0)\n"
+    verdict = suite(reveal="full").verify(code, humaneval["HumanEval/13"])
+    assert "On test 4 of 4, greatest_common_divisor(144, 60) returned 0" in verdict.feedback
+    assert "Expected: 12." in verdict.feedback
+
+
+def test_truthiness_checks_show_the_call(humaneval: dict[str, Problem]) -> None:
+    code = "def below_threshold(l, t):\n    return True\n"
+    verdict = suite(reveal="full").verify(code, humaneval["HumanEval/52"])
+    assert "below_threshold([1, 20, 4, 10], 5) returned True, which is wrong" in verdict.feedback
+    assert "The failing test: `assert not candidate([1, 20, 4, 10], 5)`" in verdict.feedback
+
+
+def test_always_equal_objects_are_rejected(humaneval: dict[str, Problem]) -> None:
+    code = (
+        "class Anything:\n    def __eq__(self, other):\n        return True\n"
+        "def has_close_elements(numbers, threshold):\n    return Anything()\n"
+    )
+    verdict = suite().verify(code, humaneval["HumanEval/0"])
+    assert not verdict.correct
+    assert "returned an object of a class your own code defines" in verdict.feedback
+
+
+def test_mutating_the_input_shows_the_input_as_given(humaneval: dict[str, Problem]) -> None:
+    code = "def sort_third(l):\n    l.clear()\n    return l\n"
+    verdict = suite().verify(code, humaneval["HumanEval/33"])
+    # (its first three tests compare the candidate with itself: vacuous, as in HumanEval)
+    assert "On test 4 of 7, sort_third([5, 6, 3, 4, 8, 9, 2]) returned []" in verdict.feedback
+
+
+# ------------------------------------------------------------------ leak guard and oracle
+
+
+def test_leak_guard_flags_reference_lines_only(humaneval: dict[str, Problem]) -> None:
+    problem, coding = humaneval["HumanEval/0"], suite()
+    leaking = "Try this: for idx2, elem2 in enumerate(numbers): ... distance = abs(elem - elem2)"
+    assert coding.leaked(leaking, problem) == [
+        "for idx2, elem2 in enumerate(numbers):",
+        "distance = abs(elem - elem2)",
+    ]
+    # the signature is part of the statement: quoting it gives nothing away
+    quoted = "Your def has_close_elements(numbers: List[float], threshold: float) -> bool: is fine"
+    assert coding.leaked(quoted, problem) == []
+    assert coding.leaked(coding.verify(WRONG, problem).feedback, problem) == []
+
+
+def test_oracle_texts(humaneval: dict[str, Problem]) -> None:
+    coding, problem = suite(), humaneval["HumanEval/10"]
+    right = coding.extract(coding.answer_text(problem))
+    wrong = coding.extract(coding.wrong_answer_text(problem))
+    assert right and coding.verify(right, problem).correct
+    assert wrong and "NotImplementedError" in coding.verify(wrong, problem).feedback
+    assert "A correct solution:\n```python\n" in coding.reference(problem)
+
+
+def test_bad_arguments_fail_with_one_line() -> None:
+    with pytest.raises(TaskArgError, match="needs -T path"):
+        CodingSuite(dataset="mbpp")
+    with pytest.raises(TaskArgError, match="reveal must be one of input, full, none"):
+        CodingSuite(reveal="everything")
+    with pytest.raises(TaskArgError, match="dataset must be one of"):
+        CodingSuite(dataset="apps")
+    with pytest.raises(TaskArgError, match=r"sandbox=docker: .* must be one of auto, strict"):
+        CodingSuite(sandbox="docker")
+    with pytest.raises(TaskArgError, match="takes no path"):
+        CodingSuite(path="x.jsonl")
+    with pytest.raises(TaskArgError, match="not found"):
+        CodingSuite(dataset="mbpp", path=str(FIXTURES / "absent.jsonl")).samples()
+
+
+def test_run_limits_grow_with_the_number_of_tests() -> None:
+    coding = CodingSuite(timeout=2.0)
+    small = coding.limits_for(TestSpec(steps=(Step("assert candidate(1)"),)))
+    large = coding.limits_for(TestSpec(stdin_cases=(StdinCase("1", "1"),) * 30))
+    assert small.wall_s >= 3 * 2.0 * 2 and large.wall_s >= 3 * 2.0 * 31
+    assert large.cpu_s >= 2.0 * 31
+
+
+def test_n_and_seed_select_problems() -> None:
+    first = [s.id for s in CodingSuite(n=3).samples()]
+    assert first == ["HumanEval/0", "HumanEval/1", "HumanEval/2"]
+    shuffled = [s.id for s in CodingSuite(n=3, seed=1).samples()]
+    assert shuffled == [s.id for s in CodingSuite(n=3, seed=1).samples()] != first
+
+
+# ------------------------------------------------------------------ MBPP
+
+
+def test_mbpp_loader_and_verifier() -> None:
+    problems = mbpp_problems(load_rows(str(FIXTURES / "mbpp.jsonl"), "test"))
+    assert [p.id for p in problems] == ["mbpp/901", "mbpp/902", "mbpp/903"]
+    assert [p.entry_point for p in problems] == ["shared_elements", "is_not_prime", "fib"]
+    assert "assert set(shared_elements((3, 4, 5, 6)" in problems[0].statement
+    coding = suite()
+    for problem in problems:  # the dataset's own solutions pass (fib: recursion, setup code)
+        assert coding.verify(problem.reference, as_problem(problem)).correct, problem.id
+    wrong = "def is_not_prime(n):\n    return n % 2 == 0\n"
+    verdict = coding.verify(wrong, as_problem(problems[1]))
+    assert verdict.feedback == (
+        "On test 1 of 4, is_not_prime(2) returned True, which is wrong. It passes 2 of 4 tests."
+    )
+
+
+def test_mbpp_sanitized_with_column_mapping() -> None:
+    rows = load_rows(str(FIXTURES / "mbpp_sanitized.jsonl"), "test")
+    with pytest.raises(TaskArgError, match=r"lack text \(column 'text'\)"):
+        mbpp_problems(rows)
+    (problem,) = mbpp_problems(rows, {"text": "prompt"})
+    assert problem.statement.startswith("Write a function that returns the largest")
+    assert suite().verify(problem.reference, as_problem(problem)).correct  # test_imports ran
+
+
+def test_mbpp_through_the_suite() -> None:
+    samples = CodingSuite(dataset="mbpp", path=str(FIXTURES / "mbpp.jsonl")).samples()
+    assert len(samples) == 3 and samples[0].metadata["entry_point"] == "shared_elements"
+
+
+# ------------------------------------------------------------------ LiveCodeBench
+
+
+def test_livecodebench_private_cases_decode_safely() -> None:
+    rows = load_rows(str(FIXTURES / "livecodebench.jsonl"), "test")
+    cases = decode_cases(rows[0]["private_test_cases"])
+    assert [c["output"] for c in cases] == ["[1, 2]", "[1, 3]"]
+    import base64
+    import pickle
+    import zlib
+
+    evil = base64.b64encode(zlib.compress(pickle.dumps(Path("/etc/passwd")))).decode()
+    with pytest.raises(pickle.UnpicklingError, match="refusing"):
+        decode_cases(evil)
+
+
+def test_livecodebench_functional_problem() -> None:
+    rows = load_rows(str(FIXTURES / "livecodebench.jsonl"), "test")
+    functional, _ = livecodebench_problems(rows)
+    assert functional.id == "livecodebench/9001" and functional.entry_point == "pairSum"
+    assert "class Solution:" in functional.statement
+    assert functional.spec.total == 3
+    problem = as_problem(functional)
+    right = (
+        "class Solution:\n    def pairSum(self, nums: List[int], target: int) -> List[int]:\n"
+        "        seen = {}\n        for i, x in enumerate(nums):\n"
+        "            if target - x in seen:\n                return [seen[target - x], i]\n"
+        "            seen[x] = i\n"
+    )
+    assert suite().verify(right, problem).correct
+    wrong = "class Solution:\n    def pairSum(self, nums, target):\n        return [0, 1]\n"
+    verdict = suite(reveal="full").verify(wrong, problem)
+    assert "On test 2 of 3, pairSum([3, 2, 4], 6) returned [0, 1], which is wrong." in (
+        verdict.feedback
+    )
+    assert "Expected: [1, 2]." in verdict.feedback
+    misnamed = "class Solution:\n    def pair_sum(self, nums, target):\n        return [0, 1]\n"
+    assert suite().verify(misnamed, problem).feedback == (
+        "Your code does not define `pairSum`, the function the problem asks for."
+    )
+    oracle_wrong = suite().extract(suite().wrong_answer_text(problem))
+    assert oracle_wrong and not suite().verify(oracle_wrong, problem).correct
+    with pytest.raises(TaskArgError, match="no reference solution"):
+        suite().answer_text(problem)
+
+
+def test_livecodebench_stdin_problem() -> None:
+    rows = load_rows(str(FIXTURES / "livecodebench.jsonl"), "test")
+    _, stdin = livecodebench_problems(rows)
+    problem = as_problem(stdin)
+    assert stdin.entry_point is None and stdin.spec.total == 3
+    for right in (
+        "n = int(input())\nprint(n * (n + 1) // 2)\n",
+        "import sys\nn = int(sys.stdin.read())\nprint(n * (n + 1) // 2)\n",
+        "def main():\n    n = int(open(0).read())\n    print(n * (n + 1) // 2)\n"
+        "if __name__ == '__main__':\n    main()\n    exit(0)\n",
+    ):
+        assert suite().verify(right, problem).correct, right
+    wrong = "n = int(input())\nprint(n * (n - 1) // 2)\n"
+    verdict = suite(reveal="full").verify(wrong, problem)
+    assert verdict.feedback == (
+        "On test 1 of 3 (input: '3\\n'), your program printed '3\\n', which is wrong. "
+        "Expected output: '6\\n'. It passes 0 of 3 tests."
+    )
+    hidden = suite().verify(wrong, problem).feedback
+    assert "Expected output" not in hidden and "printed '3\\n'" in hidden
+    crash = suite().verify("n = int(input())\nprint(1 / (n - 3))\n", problem)
+    assert "raised ZeroDivisionError: division by zero at line 2 of your code" in crash.feedback
