@@ -107,10 +107,25 @@ def normalise(s: str, expressions: bool = False) -> str:
     if expressions:
         s = re.sub(r"\\left\s*\[", r"\\left(", s)
         s = re.sub(r"\\right\s*\]", r"\\right)", s)
-        s = re.sub(r"(?<!\\sqrt)\[", "(", s).replace("]", ")")
+        s = _brackets_to_parentheses(s)
         s = re.sub(r"\\log(?![A-Za-z_])", r"\\ln", s)
         s = re.sub(r"(?<![\\A-Za-z])E(?=\s*\^)", "e", s)
     return re.sub(r"\s+", " ", s).strip()
+
+
+def _brackets_to_parentheses(s: str) -> str:
+    """`[...]` -> `(...)`, except the index of `\\sqrt[3]{x}`."""
+    out, kept = [], []
+    for i, ch in enumerate(s):
+        if ch == "[":
+            keep = s[:i].rstrip().endswith("\\sqrt")
+            kept.append(keep)
+            out.append("[" if keep else "(")
+        elif ch == "]" and kept:
+            out.append("]" if kept.pop() else ")")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def is_structured(s: str) -> bool:
