@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LOGS   ?= logs
 
-.PHONY: install demo test lint format clean
+.PHONY: install demo test lint format clean bench-math
 
 install: $(STAMP)
 
@@ -29,6 +29,10 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
+
+# cost of one hard_math answer check on every shipped dataset (see benchmarks/math_checker.py)
+bench-math: install
+	$(BIN)/python benchmarks/math_checker.py
 
 lint: install
 	$(BIN)/ruff check .
