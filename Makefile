@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 LOGS   ?= logs
 RESULTS ?= results
 
-.PHONY: install demo leaderboard test lint format clean bench-sandbox
+.PHONY: install demo leaderboard test lint format clean bench-sandbox bench-math
 
 install: $(STAMP)
 
@@ -41,6 +41,10 @@ test: install
 # sandbox cost: per-run overhead and all 164 HumanEval references (see benchmarks/sandbox.py)
 bench-sandbox: install
 	$(BIN)/python benchmarks/sandbox.py
+
+# cost of one hard_math answer check on every shipped dataset (see benchmarks/math_checker.py)
+bench-math: install
+	$(BIN)/python benchmarks/math_checker.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -87,6 +87,7 @@ class Suite(ABC):
 
     def leaked(self, feedback: str, problem: Problem) -> list[str]:
         """Spans of `feedback` that give the reference answer away (the leak guard's suite half).
+        Sync, and run in a worker thread (like `verify`): it may do real work.
 
         The default matches the normalised reference answer as a whole token; suites whose answers
         have equivalent forms (math) or several valid forms (mazes, puzzles) override this.

