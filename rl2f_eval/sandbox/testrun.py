@@ -39,6 +39,8 @@ class StdinCase:
 class TestSpec:
     """The tests of one problem, in the harness's terms."""
 
+    __test__ = False  # a name pytest would otherwise try to collect
+
     steps: tuple[Step, ...] = ()
     stdin_cases: tuple[StdinCase, ...] = ()
     candidate: str | None = None
