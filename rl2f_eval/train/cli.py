@@ -35,12 +35,12 @@ def train_command(
         typer.Option(help="Validate the config, show the problem split and exit (no model)."),
     ] = False,
 ) -> None:
-    """Fine-tune an open checkpoint with RL (GRPO, via TRL) on multi-turn didactic episodes.
+    """Fine-tune an open checkpoint with RL (GRPO via TRL) on multi-turn didactic episodes.
 
-    Writes to output_dir: metrics.jsonl (per step: reward, acc_at_1, acc_at_n, kl, tokens_per_s;
-    per evaluation: acc_at_k on held-out problems), eval/ transcripts, checkpoints/ (every
-    save_every steps) and final/ (merged checkpoint and/or LoRA adapter, with export.json
-    holding the `inspect eval` commands that evaluate it).
+    Writes to output_dir:
+    metrics.jsonl: per step reward, acc_at_1, acc_at_n, kl, tokens_per_s; per eval acc_at_k
+    eval/: held-out transcripts; checkpoints/: resumable, every save_every steps
+    final/: merged checkpoint and/or LoRA adapter; export.json: the inspect eval commands
     """
     try:
         cfg = load_config(config, steps=steps, output_dir=output_dir)

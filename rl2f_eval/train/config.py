@@ -105,6 +105,8 @@ class TrainConfig(_Spec):
     generations: int = Field(4, ge=2)
     """Rollouts per problem: the GRPO group whose rewards are compared."""
     grad_accum: int = Field(1, ge=1)
+    """Micro-batches the loss of one step is computed in (memory); must divide
+    batch x generations. It does not change how many episodes a step uses."""
     lr: float = Field(1e-5, gt=0.0)
     beta: float = Field(0.0, ge=0.0)
     """KL penalty towards the initial model (0: no reference model and no kl metric)."""
@@ -126,6 +128,15 @@ class TrainConfig(_Spec):
     gradient_checkpointing: bool = False
     grpo: dict[str, Any] = Field(default_factory=dict)
     """Further `trl.GRPOConfig` fields, passed through (e.g. loss_type, top_p)."""
+
+    @model_validator(mode="after")
+    def _micro_batches(self) -> TrainConfig:
+        if (self.batch * self.generations) % self.grad_accum:
+            raise ValueError(
+                f"grad_accum={self.grad_accum} must divide batch x generations "
+                f"({self.batch} x {self.generations})"
+            )
+        return self
 
     def model_path(self) -> str:
         if self.model == EMBEDDED:

@@ -76,7 +76,9 @@ def grpo_config(config: TrainConfig) -> GRPOConfig:
         bf16=training_dtype(config) == torch.bfloat16,
         fp16=False,
         max_steps=config.steps,
-        per_device_train_batch_size=config.batch * config.generations,
+        # one generation batch of batch x generations episodes per optimiser step, its loss
+        # computed in grad_accum micro-batches (TRL's steps_per_generation defaults to grad_accum)
+        per_device_train_batch_size=config.batch * config.generations // config.grad_accum,
         num_generations=config.generations,
         gradient_accumulation_steps=config.grad_accum,
         learning_rate=config.lr,
