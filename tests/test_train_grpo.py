@@ -13,13 +13,16 @@ import re
 
 import pytest
 import torch
+import typer
 from inspect_ai import eval
 from transformers import AutoModelForCausalLM, AutoTokenizer
+from typer.testing import CliRunner
 
 from rl2f_eval.didactic import prompts
 
 pytest.importorskip("trl", reason="training needs the train extra: pip install -e '.[train]'")
 
+from rl2f_eval.train.cli import register
 from rl2f_eval.train.config import TrainConfig
 from rl2f_eval.train.run import build
 
@@ -170,6 +173,15 @@ def test_exported_checkpoints_agree_and_evaluate_through_inspect(trained, tmp_pa
         folded = merged(ids).logits
     assert torch.allclose(adapted, folded, atol=1e-4)
     assert not torch.allclose(untrained, folded, atol=1e-4)
+    # `rl2f-eval merge-adapter` folds a saved adapter into the same model
+    app = typer.Typer()
+    register(app)
+    result = CliRunner().invoke(app, ["merge-adapter", str(adapter_dir), str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    remerged = AutoModelForCausalLM.from_pretrained(tmp_path / "m", dtype=torch.float32)
+    with torch.no_grad():
+        assert torch.allclose(remerged(ids).logits, folded, atol=1e-4)
+    del remerged, merged, base
     commands = json.loads((merged_dir.parent / "export.json").read_text())["evaluate_with"]
     assert f"{TASK} --model hf/local -M model_path={merged_dir}" in " ".join(commands)
 

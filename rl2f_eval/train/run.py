@@ -61,6 +61,14 @@ def lora_config(spec: LoraSpec | None) -> Any:
 
 def prepare_output(config: TrainConfig, resume: bool, overwrite: bool) -> None:
     out = config.output_dir
+    if resume:
+        from transformers.trainer_utils import get_last_checkpoint
+
+        folder = out / "checkpoints"
+        if not folder.is_dir() or get_last_checkpoint(str(folder)) is None:
+            raise TrainConfigError(
+                f"nothing to resume in {folder}: checkpoints are saved every `save_every` steps"
+            )
     existing = [name for name in RUN_FILES if (out / name).exists()]
     if existing and not (resume or overwrite):
         raise TrainConfigError(
