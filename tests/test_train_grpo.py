@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 
 import pytest
 import torch
@@ -182,21 +181,32 @@ def test_exported_checkpoints_agree_and_evaluate_through_inspect(trained, tmp_pa
     with torch.no_grad():
         assert torch.allclose(remerged(ids).logits, folded, atol=1e-4)
     del remerged, merged, base
-    commands = json.loads((merged_dir.parent / "export.json").read_text())["evaluate_with"]
-    assert f"{TASK} --model hf/local -M model_path={merged_dir}" in " ".join(commands)
-
+    # the held-out evaluation during training and `inspect eval` on the export agree exactly
+    record = json.loads((merged_dir.parent / "export.json").read_text())
+    held_out = [str(p.id) for p in trained["run"].held_out]
+    assert record["held_out_sample_ids"] == held_out
+    command = (
+        f"inspect eval {TASK} -T n=81 -T turns=2 -T teacher=verifier --sample-id {held_out[0]}"
+    )
+    assert (
+        f"{command} --model hf/local -M model_path={merged_dir}" in record["evaluate_held_out_with"]
+    )
     [log] = eval(
         TASK,
         model="hf/local",
-        model_args={"model_path": str(merged_dir), "device": "cpu"},
-        task_args={"n": 1, "turns": 1, "teacher": "binary"},
-        max_tokens=8,
+        model_args={"model_path": str(merged_dir), "device": "cpu", "do_sample": False},
+        task_args={"n": 81, "turns": 2, "teacher": "verifier"},
+        sample_id=held_out,
+        max_tokens=10,  # the training config's max_tokens
         log_dir=str(tmp_path),
         display="none",
     )
     assert log.status == "success", log.error
     [sample] = log.samples
-    assert sample.output.completion and re.search(r"\S", sample.output.completion)
+    final = trained["run"].monitor.log_path.parent / "eval" / "step-000002.jsonl"
+    [episode] = [json.loads(line) for line in final.read_text().splitlines()]
+    attempts = [m.text for m in sample.messages if m.role == "assistant"]
+    assert attempts == [turn["attempt"] for turn in episode["turns"]]
 
 
 @pytest.mark.skipif(not os.environ.get("RL2F_HEAVY_TESTS"), reason="set RL2F_HEAVY_TESTS=1")

@@ -20,7 +20,15 @@ from peft import PeftModel
 FORMATS = ("merged", "adapter", "both")
 
 
-def eval_commands(paths: dict[str, Path], base: str, task: str = "tasks/maze.py") -> list[str]:
+def eval_commands(
+    paths: dict[str, Path],
+    base: str,
+    task: str = "tasks/maze.py",
+    sample_ids: list[str] | None = None,
+) -> list[str]:
+    """`task`: the task file and its -T arguments; `sample_ids`: restrict to these samples."""
+    if sample_ids:
+        task = f"{task} --sample-id {','.join(map(str, sample_ids))}"
     commands = []
     if "merged" in paths:
         commands.append(f"inspect eval {task} --model hf/local -M model_path={paths['merged']}")
@@ -37,9 +45,11 @@ def export_model(
     fmt: str = "both",
     base: str = "",
     task: str = "tasks/maze.py",
+    held_out_ids: list[str] | None = None,
 ) -> dict[str, Path]:
-    """Write `model` (a PeftModel or a plain model) under `out_dir` in `fmt`. Merging folds the
-    adapter into `model`'s base weights in place, so call this when training is over."""
+    """Write `model` (a PeftModel or a plain model) under `out_dir` in `fmt`, and export.json
+    with the commands that evaluate it (on the held-out samples when their ids are given).
+    Merging folds the adapter into `model`'s base weights in place: call this after training."""
     if fmt not in FORMATS:
         raise ValueError(f"export must be one of {', '.join(FORMATS)}; got {fmt!r}")
     out_dir = Path(out_dir)
@@ -60,6 +70,10 @@ def export_model(
         "base_model": base,
         "paths": {k: str(v) for k, v in paths.items()},
         "evaluate_with": eval_commands(paths, base, task),
+        "held_out_sample_ids": held_out_ids or [],
+        "evaluate_held_out_with": eval_commands(paths, base, task, held_out_ids)
+        if held_out_ids
+        else [],
     }
     (out_dir / "export.json").write_text(json.dumps(record, indent=2) + "\n")
     return paths

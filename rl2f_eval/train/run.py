@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from rl2f_eval.suites.base import Problem
+from rl2f_eval.suites.base import Problem, Suite
 from rl2f_eval.teachers import Teacher, make_teacher
 from rl2f_eval.train.config import (
     LoraSpec,
@@ -57,6 +57,16 @@ def lora_config(spec: LoraSpec | None) -> Any:
         target_modules=spec.target_modules,
         task_type="CAUSAL_LM",
     )
+
+
+def task_spec(config: TrainConfig, suite: Suite) -> str:
+    """The Inspect task and -T arguments that evaluate like the held-out evaluation does."""
+    args = {**config.suite.args, **config.eval.suite_args}
+    parts = [f"tasks/{suite.name}.py", *(f"-T {k}={v}" for k, v in args.items())]
+    parts += [f"-T turns={config.eval.turns or config.turns}", f"-T teacher={config.teacher.name}"]
+    if config.teacher.name == "model":
+        parts.append(f"--model-role teacher={config.teacher.model}")
+    return " ".join(parts)
 
 
 def prepare_output(config: TrainConfig, resume: bool, overwrite: bool) -> None:
@@ -115,6 +125,7 @@ class TrainingRun:
             self.config.export,
             base=self.base_model,
             task=self.task,
+            held_out_ids=[str(p.id) for p in self.held_out],
         )
 
 
@@ -172,9 +183,7 @@ def build(
     runners["train"] = EpisodeRunner(suite, chat, teacher, config.turns, leak, loop)
     eval_turns = config.eval.turns or config.turns
     runners["eval"] = EpisodeRunner(held_out_suite, chat, teacher, eval_turns, leak, loop)
-    run = TrainingRun(
-        config, trainer, monitor, runners, held_out, path, task=f"tasks/{suite.name}.py"
-    )
+    run = TrainingRun(config, trainer, monitor, runners, held_out, path, task_spec(config, suite))
     monitor.bind(run.evaluate if held_out else None, eval_turns, runners["train"].stats)
     return run
 
