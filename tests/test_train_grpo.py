@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 import torch
@@ -27,7 +28,8 @@ from rl2f_eval.train.run import build
 
 pytestmark = pytest.mark.slow
 
-TASK = "tasks/arithmetic.py"
+TASK = "tasks/arithmetic.py"  # as export.json names it (relative to the repository)
+TASK_FILE = str(Path(__file__).parent.parent / TASK)
 
 
 def config(output_dir, **settings):
@@ -192,7 +194,7 @@ def test_exported_checkpoints_agree_and_evaluate_through_inspect(trained, tmp_pa
         f"{command} --model hf/local -M model_path={merged_dir}" in record["evaluate_held_out_with"]
     )
     [log] = eval(
-        TASK,
+        TASK_FILE,
         model="hf/local",
         model_args={"model_path": str(merged_dir), "device": "cpu", "do_sample": False},
         task_args={"n": 81, "turns": 2, "teacher": "verifier"},
