@@ -38,7 +38,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# RL2F training (README: Training). The smoke run learns a toy task on CPU (about an hour on two
+# RL2F training (README: Training). The smoke run learns a toy task on CPU (15-40 minutes on two
 # shared cores); one torch thread, because two threads on a shared machine mostly spin-wait.
 TRAIN_THREADS ?= 1
 train-smoke: install
