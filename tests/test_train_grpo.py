@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 import torch
@@ -22,14 +21,22 @@ from rl2f_eval.didactic import prompts
 
 pytest.importorskip("trl", reason="training needs the train extra: pip install -e '.[train]'")
 
+from rl2f_eval.didactic.task import didactic_task
+from rl2f_eval.suites.arithmetic import ArithmeticSuite
 from rl2f_eval.train.cli import register
 from rl2f_eval.train.config import TrainConfig
 from rl2f_eval.train.run import build
 
 pytestmark = pytest.mark.slow
 
-TASK = "tasks/arithmetic.py"  # as export.json names it (relative to the repository)
-TASK_FILE = str(Path(__file__).parent.parent / TASK)
+
+def arithmetic(**task_args):
+    """The task `inspect eval tasks/arithmetic.py -T ...` builds (task files are not a package)."""
+    n = task_args.pop("n")
+    return didactic_task(ArithmeticSuite(n=n), **task_args)
+
+
+TASK = "tasks/arithmetic.py"
 
 
 def config(output_dir, **settings):
@@ -194,10 +201,9 @@ def test_exported_checkpoints_agree_and_evaluate_through_inspect(trained, tmp_pa
         f"{command} --model hf/local -M model_path={merged_dir}" in record["evaluate_held_out_with"]
     )
     [log] = eval(
-        TASK_FILE,
+        arithmetic(n=81, turns=2, teacher="verifier"),  # what tasks/arithmetic.py builds
         model="hf/local",
         model_args={"model_path": str(merged_dir), "device": "cpu", "do_sample": False},
-        task_args={"n": 81, "turns": 2, "teacher": "verifier"},
         sample_id=held_out,
         max_tokens=10,  # the training config's max_tokens
         log_dir=str(tmp_path),
