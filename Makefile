@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 LOGS   ?= logs
 RESULTS ?= results
 
-.PHONY: install demo leaderboard test lint format clean bench-sandbox bench-math
+.PHONY: install demo leaderboard test lint format clean bench-sandbox bench-math train-smoke train-gpu
 
 install: $(STAMP)
 
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml requirements-nodeps.txt
 	$(BIN)/python -m pip install -q --upgrade pip
 	@# torch first and exactly pinned: it comes from the CPU wheel on local disk, not a multi-GB CUDA build
 	$(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[train,dev]'
 	$(BIN)/python -m pip install -q --no-deps -r requirements-nodeps.txt
 	touch $(STAMP)
 
@@ -53,6 +53,19 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# RL2F training (README: Training). The smoke run learns a toy task on CPU (15-40 minutes on two
+# shared cores); one torch thread, because two threads on a shared machine mostly spin-wait.
+TRAIN_THREADS ?= 1
+train-smoke: install
+	OMP_NUM_THREADS=$(TRAIN_THREADS) $(BIN)/python -m rl2f_eval.train \
+		--config configs/train/smoke.yaml --overwrite
+
+# One GPU (an H100): vLLM for the student (colocate) and a loopback `vllm serve` teacher.
+TRAIN_GPU_CONFIG ?= configs/train/maze-h100.yaml
+train-gpu: install
+	$(BIN)/python -m pip install -q -e '.[train,vllm]'
+	scripts/train-gpu.sh $(TRAIN_GPU_CONFIG)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -9,11 +9,13 @@ from __future__ import annotations
 import typer
 
 from rl2f_eval.results import commands as results
+from rl2f_eval.train import cli as train
 
 app = typer.Typer(
     name="rl2f-eval",
-    help="Tables, learning curves, comparisons and transcripts from rl2f-eval's Inspect logs. "
-    "Run evaluations with `inspect eval tasks/<suite>.py`; then point these commands at the logs.",
+    help="Tables, learning curves, comparisons and transcripts from rl2f-eval's Inspect logs, "
+    "and RL2F training. Run evaluations with `inspect eval tasks/<suite>.py`; then point these "
+    "commands at the logs.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -24,7 +26,7 @@ app.command()(results.leaderboard)
 app.command()(results.curves)
 app.command()(results.compare)
 app.command()(results.export)
-# New commands go here, e.g.: app.command()(train) with `from rl2f_eval.train.cli import train`.
+train.register(app)  # train, merge-adapter
 
 if __name__ == "__main__":
     app()

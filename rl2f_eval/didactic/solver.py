@@ -10,7 +10,13 @@ from inspect_ai.util import span
 from rl2f_eval.didactic import prompts
 from rl2f_eval.didactic.store import DidacticStore, TurnRecord
 from rl2f_eval.suites.base import Problem, Suite, Verdict
-from rl2f_eval.teachers import FeedbackRequest, GuardedFeedback, guarded_feedback, make_teacher
+from rl2f_eval.teachers import (
+    FeedbackRequest,
+    GuardedFeedback,
+    Teacher,
+    guarded_feedback,
+    make_teacher,
+)
 
 ORACLE = "oracle"
 
@@ -29,6 +35,17 @@ async def check(suite: Suite, answer: str | None, problem: Problem) -> Verdict:
         return Verdict(False, prompts.FORMAT_FEEDBACK, report="The answer could not be extracted.")
     # verifiers may be CPU-bound (sympy, sandboxed tests): keep the event loop free
     return await anyio.to_thread.run_sync(suite.verify, answer, problem)
+
+
+async def turn_feedback(
+    teacher: Teacher, request: FeedbackRequest, leak: str
+) -> tuple[GuardedFeedback, str]:
+    """What the student is told after a wrong turn, and who wrote it. An unparsable answer gets
+    the format reminder without asking the teacher. Shared with training (rl2f_eval.train), so
+    that a trained student sees exactly the feedback it will see in evaluation."""
+    if request.answer is None:
+        return GuardedFeedback(prompts.FORMAT_FEEDBACK), "format"
+    return await guarded_feedback(teacher, request, leak), teacher.name
 
 
 @solver
@@ -88,12 +105,8 @@ def didactic_loop(
                 if verdict.correct:
                     store.solved_turn = turn
                 elif turn < turns:  # no feedback after the last attempt: nobody would read it
-                    if answer is None:
-                        guarded, source = GuardedFeedback(prompts.FORMAT_FEEDBACK), "format"
-                    else:
-                        request = FeedbackRequest(suite, problem, attempt, answer, verdict, history)
-                        guarded = await guarded_feedback(feedback_teacher, request, leak)
-                        source = feedback_teacher.name
+                    request = FeedbackRequest(suite, problem, attempt, answer, verdict, history)
+                    guarded, source = await turn_feedback(feedback_teacher, request, leak)
                     record = record.model_copy(
                         update=dict(
                             feedback=guarded.text,

@@ -1,0 +1,83 @@
+"""Small-number arithmetic: a toy suite that a 135M model can learn on CPU (training smoke tests).
+
+Problems are `What is 7 + 5?` over every pair of operands in 1..`max_value`, drawn without
+replacement in a seeded order. The answer is the last number in the reply (`7 + 5 = 12` states
+12), so that a weak model that never learned an answer format still gets graded on arithmetic;
+`ANSWER: <n>` lines are honoured when present. The verifier compares the integer value; its
+feedback says whether the answer is too large or too small, never what the result is.
+"""
+
+from __future__ import annotations
+
+import operator
+import random
+import re
+
+from inspect_ai.dataset import Sample
+
+from rl2f_eval.errors import TaskArgError
+from rl2f_eval.suites.base import Problem, Suite, Verdict
+
+OPERATIONS = {"+": operator.add, "-": operator.sub, "*": operator.mul}
+_ANSWER_LINE = re.compile(r"ANSWER\s*:\s*(.*)", re.IGNORECASE)
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+class ArithmeticSuite(Suite):
+    name = "arithmetic"
+    answer_format = "Give the result as a number."
+
+    def __init__(self, n: int = 20, seed: int = 0, max_value: int = 9, ops: str = "+") -> None:
+        if max_value < 1:
+            raise TaskArgError(f"max_value must be at least 1, got {max_value}")
+        if not ops or set(ops) - set(OPERATIONS):
+            raise TaskArgError(f"ops must be made of {''.join(OPERATIONS)}; got {ops!r}")
+        pool = len(set(ops)) * max_value**2
+        if not 1 <= n <= pool:
+            raise TaskArgError(f"n must be between 1 and {pool} (distinct problems); got {n}")
+        self.n, self.seed, self.max_value, self.ops = (
+            n,
+            seed,
+            max_value,
+            "".join(dict.fromkeys(ops)),
+        )
+
+    def samples(self) -> list[Sample]:
+        values = range(1, self.max_value + 1)
+        problems = [(a, op, b) for op in self.ops for a in values for b in values]
+        random.Random(f"arithmetic-{self.seed}").shuffle(problems)
+        return [
+            Sample(
+                id=f"arith-{self.seed}-{a}{op}{b}",
+                input=f"What is {a} {op} {b}?",
+                target=str(OPERATIONS[op](a, b)),
+            )
+            for a, op, b in problems[: self.n]
+        ]
+
+    def extract(self, completion: str) -> str | None:
+        lines = _ANSWER_LINE.findall(completion)
+        numbers = _NUMBER.findall(lines[-1] if lines else completion)
+        return numbers[-1] if numbers else None
+
+    def verify(self, answer: str, problem: Problem) -> Verdict:
+        try:
+            value = float(answer)
+        except ValueError:
+            return Verdict(False, "Your answer must be a number.")
+        target = int(problem.target)
+        if value == target:
+            return Verdict(True, "Correct.", score=1.0)
+        shown = int(value) if value.is_integer() else value
+        direction = "too large" if value > target else "too small"
+        return Verdict(
+            False,
+            f"Your answer {shown} is {direction}.",
+            report=f"The answer {shown} is {direction}; the result is {target}.",
+        )
+
+    def answer_text(self, problem: Problem) -> str:
+        return f"{problem.input.removeprefix('What is ').rstrip('?')} = {problem.target}"
+
+    def wrong_answer_text(self, problem: Problem) -> str:
+        return f"{problem.input.removeprefix('What is ').rstrip('?')} = {int(problem.target) + 1}"
