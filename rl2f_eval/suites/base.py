@@ -56,6 +56,10 @@ class Suite(ABC):
     name: str = "suite"
     answer_format: str = ""
     """The instruction that tells the student how to state the final answer."""
+    slow_verify: bool = True
+    """`verify` may take long (sympy, a sandboxed run): the loop runs it in a worker thread so
+    other samples proceed. A suite whose check is always quick (well under a millisecond) sets
+    False: it then runs inline, saving the thread hop, which costs more than such a check."""
 
     @abstractmethod
     def samples(self) -> list[Sample]:
