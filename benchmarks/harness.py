@@ -1,0 +1,306 @@
+"""What the harness costs: its own time per turn (instant model), and how close it comes to the
+ideal wall time when every model call takes a fixed latency (concurrency).
+
+Both run the real didactic task on the maze suite with the scripted model (student and, for
+`teacher=model`, a second scripted model as the teacher), in process, writing a real log.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import math
+import pstats
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from inspect_ai import Task, eval
+from inspect_ai.dataset import MemoryDataset
+from inspect_ai.log import EvalLog
+from inspect_ai.model import ChatMessageUser, Model, get_model
+from inspect_ai.scorer import Score, Scorer, Target, scorer
+from inspect_ai.solver import Generate, Solver, TaskState, solver
+
+from rl2f_eval.didactic.task import didactic_task
+from rl2f_eval.models.scripted import answer_records
+from rl2f_eval.suites.maze import MazeSuite
+
+TURNS = 5
+MAZE_SIZE = 4
+
+
+def suite(n: int) -> MazeSuite:
+    return MazeSuite(size=MAZE_SIZE, n=n, seed=0)
+
+
+class InFlight:
+    """Counts model calls in flight across the student and teacher models (peak concurrency)."""
+
+    def __init__(self) -> None:
+        self.now = self.peak = self.calls = 0
+
+    def wrap(self, model: Model) -> Model:
+        generate: Callable[..., Awaitable[Any]] = model.api.generate
+
+        async def counted(*args: Any, **kwargs: Any) -> Any:
+            self.now += 1
+            self.calls += 1
+            self.peak = max(self.peak, self.now)
+            try:
+                return await generate(*args, **kwargs)
+            finally:
+                self.now -= 1
+
+        model.api.generate = counted  # type: ignore[method-assign]
+        return model
+
+
+@dataclass
+class Run:
+    """One timed evaluation."""
+
+    samples: int
+    teacher: str
+    turns: int  # student turns actually played (the loop's unit of work)
+    calls: int  # model calls (student + teacher)
+    wall: float  # seconds for the whole eval() call, start-up and log writing included
+    cpu: float  # CPU seconds of this process (all threads) over the same span
+    sample_wall: float  # first sample start to last sample end
+    peak_in_flight: int
+    errors: int
+
+
+def timed_eval(task: Task, student: Model, counter: InFlight, **eval_args: Any) -> Run:
+    with tempfile.TemporaryDirectory(prefix="rl2f-bench-") as log_dir:
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        [log] = eval(task, model=student, log_dir=log_dir, display="none", **eval_args)
+        wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+        if log.status != "success":
+            raise RuntimeError(f"benchmark run failed: {log.error}")
+        return summarise(log, task, counter, wall, cpu)
+
+
+def summarise(log: EvalLog, task: Task, counter: InFlight, wall: float, cpu: float) -> Run:
+    return Run(
+        samples=len(log.samples or []),
+        teacher=str(task.metadata.get("teacher", "-") if task.metadata else "-"),
+        turns=student_turns(log),
+        calls=counter.calls,
+        wall=wall,
+        cpu=cpu,
+        sample_wall=sample_span(log),
+        peak_in_flight=counter.peak,
+        errors=sum(bool(s.error) for s in log.samples or []),
+    )
+
+
+def student_turns(log: EvalLog) -> int:
+    turns = 0
+    for sample in log.samples or []:
+        records = sample.store.get("DidacticStore:turns")
+        turns += len(records) if records is not None else TURNS
+    return turns
+
+
+def sample_span(log: EvalLog) -> float:
+    starts = [when(s.started_at) for s in log.samples or [] if s.started_at]
+    ends = [when(s.completed_at) for s in log.samples or [] if s.completed_at]
+    if not starts or not ends:
+        return float("nan")
+    return (max(ends) - min(starts)).total_seconds()
+
+
+def when(stamp: str | datetime) -> datetime:
+    return stamp if isinstance(stamp, datetime) else datetime.fromisoformat(stamp)
+
+
+def didactic_run(
+    n: int, teacher: str, latency: float = 0.0, profile: cProfile.Profile | None = None, **eval_args
+) -> Run:
+    """The didactic task on `n` mazes, the student always wrong: every sample plays all turns."""
+    s = suite(n)
+    records = answer_records(s, s.samples())
+    counter = InFlight()
+    student = counter.wrap(
+        get_model(
+            "scripted/student", answers=records, script="wrong", latency=latency, memoize=False
+        )
+    )
+    roles = {}
+    if teacher == "model":
+        roles["teacher"] = counter.wrap(
+            get_model("scripted/teacher", answers=records, latency=latency, memoize=False)
+        )
+    task = didactic_task(s, turns=TURNS, teacher=teacher)
+    if profile is None:
+        return timed_eval(task, student, counter, model_roles=roles or None, **eval_args)
+    profile.enable()
+    try:
+        return timed_eval(task, student, counter, model_roles=roles or None, **eval_args)
+    finally:
+        profile.disable()
+
+
+@solver
+def plain_turns(turns: int) -> Solver:
+    """Inspect alone: `turns` generate calls per sample, no verifier, teacher, guard or store."""
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        for _ in range(turns):
+            state = await generate(state)
+            state.messages.append(ChatMessageUser(content="Your answer is incorrect. Try again."))
+        return state
+
+    return solve
+
+
+@scorer(metrics=[])
+def constant() -> Scorer:
+    async def score(state: TaskState, target: Target) -> Score:
+        return Score(value=0)
+
+    return score
+
+
+def inspect_floor_run(n: int, calls_per_sample: int) -> Run:
+    """The same model calls through Inspect with none of our code: Inspect's own cost."""
+    s = suite(n)
+    counter = InFlight()
+    student = counter.wrap(
+        get_model(
+            "scripted/student",
+            answers=answer_records(s, s.samples()),
+            script="wrong",
+            memoize=False,
+        )
+    )
+    task = Task(
+        dataset=MemoryDataset(s.samples()), solver=plain_turns(calls_per_sample), scorer=constant()
+    )
+    return timed_eval(task, student, counter)
+
+
+# --- 1. harness overhead ------------------------------------------------------------------------
+
+
+def overhead(sizes: list[int], teachers: list[str]) -> dict[str, Any]:
+    """Per-turn time with an instant model, at several sample counts, against Inspect's floor."""
+    rows = []
+    for teacher in teachers:
+        for n in sizes:
+            run = didactic_run(n, teacher)
+            rows.append(run)
+            print(
+                f"  overhead teacher={teacher:8} n={n:5}: {run.wall:6.1f} s wall, "
+                f"{1000 * run.wall / run.turns:5.2f} ms/turn wall, "
+                f"{1000 * run.cpu / run.turns:5.2f} ms/turn CPU, "
+                f"{run.samples / run.wall:6.1f} episodes/s",
+                flush=True,
+            )
+    n = max(sizes)
+    floors = {}
+    for calls in sorted({TURNS, 2 * TURNS - 1}):  # student only; student + teacher
+        run = inspect_floor_run(n, calls)
+        floors[calls] = run
+        print(
+            f"  inspect floor {calls} calls/sample n={n}: {1000 * run.cpu / run.calls:5.2f} ms "
+            "CPU per model call",
+            flush=True,
+        )
+    return {"runs": rows, "floors": floors}
+
+
+def profile_overhead(n: int, teacher: str = "model", top: int = 12) -> dict[str, Any]:
+    """Where the time goes: cProfile self time grouped by package, and our hottest functions."""
+    profile = cProfile.Profile()
+    run = didactic_run(n, teacher, profile=profile)
+    stats = pstats.Stats(profile)
+    groups: dict[str, float] = {}
+    ours: list[tuple[float, str]] = []
+    total = 0.0
+    for (filename, line, name), (_, _, tottime, cumtime, _) in stats.stats.items():  # type: ignore[attr-defined]
+        total += tottime
+        group = package_of(filename)
+        groups[group] = groups.get(group, 0.0) + tottime
+        if group == "rl2f_eval (ours)":
+            short = filename.split("rl2f_eval/")[-1]
+            ours.append((cumtime, f"{short}:{line} {name}"))
+    ours.sort(reverse=True)
+    return {
+        "run": run,
+        "total": total,
+        "groups": sorted(groups.items(), key=lambda kv: -kv[1]),
+        "ours_cumulative": ours[:top],
+    }
+
+
+def package_of(filename: str) -> str:
+    for marker, label in (
+        ("/rl2f_eval/models/scripted", "scripted test model"),
+        ("/rl2f_eval/", "rl2f_eval (ours)"),
+        ("/inspect_ai/", "inspect_ai"),
+        ("/pydantic", "pydantic"),
+        ("/anyio/", "anyio"),
+        ("/asyncio/", "asyncio"),
+        ("/zipfile", "zipfile/zlib (log writing)"),
+        ("/json", "json"),
+    ):
+        if marker in filename:
+            return label
+    if filename.startswith("~") or filename.startswith("<"):
+        return "builtins (C)"
+    return "other"
+
+
+# --- 2. concurrency -----------------------------------------------------------------------------
+
+
+def ideal_bound(calls: int, latency: float, concurrency: int, calls_per_sample: int) -> float:
+    """The brief's bound, total calls x latency / concurrency, but never below one sample's
+    chain of sequential calls."""
+    return max(calls * latency / concurrency, calls_per_sample * latency)
+
+
+def sample_wave_bound(n: int, latency: float, max_samples: int, calls_per_sample: int) -> float:
+    """With at most `max_samples` samples open and equal-length samples, they run in waves."""
+    return math.ceil(n / max_samples) * calls_per_sample * latency
+
+
+def concurrency(
+    n: int, connections: list[int], latency: float, small_n: int, max_samples_all: bool = True
+) -> list[dict[str, Any]]:
+    """Wall time at each max_connections (the teacher a second scripted model, the same latency),
+    against the ideal bound; 1 connection on `small_n` samples to keep the run short."""
+    calls_per_sample = 2 * TURNS - 1
+    rows = []
+    for c in connections:
+        samples = small_n if c == 1 else n
+        variants: list[int | None] = [None]  # Inspect's default max_samples (= max_connections)
+        if max_samples_all and c > 1 and samples > c:
+            variants.append(samples)  # every sample open: connections are the only bound
+        for max_samples in variants:
+            args: dict[str, Any] = {"max_connections": c}
+            if max_samples is not None:
+                args["max_samples"] = max_samples
+            run = didactic_run(samples, "model", latency=latency, **args)
+            bound = ideal_bound(run.calls, latency, c, calls_per_sample)
+            waves = sample_wave_bound(samples, latency, max_samples or c, calls_per_sample)
+            row = {
+                "connections": c,
+                "max_samples": max_samples or c,
+                "run": run,
+                "bound": bound,
+                "wave_bound": waves,
+            }
+            rows.append(row)
+            print(
+                f"  concurrency c={c:3} max_samples={row['max_samples']:4} n={samples}: "
+                f"{run.wall:6.1f} s wall (samples {run.sample_wall:6.1f} s), bound {bound:6.1f} s, "
+                f"ratio {run.wall / bound:5.2f} (samples {run.sample_wall / bound:5.2f}), "
+                f"peak in flight {run.peak_in_flight}",
+                flush=True,
+            )
+    return rows
