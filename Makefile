@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LOGS   ?= logs
 
-.PHONY: install demo test lint format clean
+.PHONY: install demo test lint format clean bench
 
 install: $(STAMP)
 
@@ -40,3 +40,8 @@ format: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Benchmarks (harness overhead, concurrency, verifier throughput, embedded model): about 15-30
+# minutes on 2 cores; writes results/bench.md (+ .json). `python -m benchmarks --help` for sizes.
+bench: install
+	$(BIN)/python -m benchmarks --out results/bench.md

@@ -28,6 +28,7 @@ class EmbeddedRun:
     reported_tokens: int  # the provider's output token count (batch padding included)
     wall: float
     load: float  # model load time (first run only)
+    threads: int  # torch intra-op threads
 
     @property
     def tokens_per_second(self) -> float:
@@ -45,6 +46,9 @@ def embedded(
     model = get_model("embedded/smollm2")
     load = time.perf_counter() - start
     tokenizer = model.api.tokenizer  # type: ignore[attr-defined]
+    import torch  # here, not at the top: the other benchmarks need no torch
+
+    threads = torch.get_num_threads()
     task = didactic_task(MazeSuite(size=2, n=n, seed=0), turns=turns, teacher="verifier")
     runs = []
     for c in connections:
@@ -77,6 +81,7 @@ def embedded(
             reported_tokens=usage.output_tokens if usage else 0,
             wall=wall,
             load=load if not runs else 0.0,
+            threads=threads,
         )
         runs.append(run)
         print(

@@ -71,6 +71,7 @@ class Run:
     sample_wall: float  # first sample start to last sample end
     peak_in_flight: int
     errors: int
+    realtime: bool = True  # Inspect's per-event sample buffer (live view, crash recovery)
 
 
 def timed_eval(task: Task, student: Model, counter: InFlight, **eval_args: Any) -> Run:
@@ -80,7 +81,9 @@ def timed_eval(task: Task, student: Model, counter: InFlight, **eval_args: Any) 
         wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
         if log.status != "success":
             raise RuntimeError(f"benchmark run failed: {log.error}")
-        return summarise(log, task, counter, wall, cpu)
+        run = summarise(log, task, counter, wall, cpu)
+        run.realtime = eval_args.get("log_realtime", True) is not False
+        return run
 
 
 def summarise(log: EvalLog, task: Task, counter: InFlight, wall: float, cpu: float) -> Run:
@@ -165,7 +168,7 @@ def constant() -> Scorer:
     return score
 
 
-def inspect_floor_run(n: int, calls_per_sample: int) -> Run:
+def inspect_floor_run(n: int, calls_per_sample: int, **eval_args: Any) -> Run:
     """The same model calls through Inspect with none of our code: Inspect's own cost."""
     s = suite(n)
     counter = InFlight()
@@ -180,7 +183,7 @@ def inspect_floor_run(n: int, calls_per_sample: int) -> Run:
     task = Task(
         dataset=MemoryDataset(s.samples()), solver=plain_turns(calls_per_sample), scorer=constant()
     )
-    return timed_eval(task, student, counter)
+    return timed_eval(task, student, counter, **eval_args)
 
 
 # --- 1. harness overhead ------------------------------------------------------------------------
@@ -203,14 +206,23 @@ def overhead(sizes: list[int], teachers: list[str]) -> dict[str, Any]:
     n = max(sizes)
     floors = {}
     for calls in sorted({TURNS, 2 * TURNS - 1}):  # student only; student + teacher
-        run = inspect_floor_run(n, calls)
-        floors[calls] = run
-        print(
-            f"  inspect floor {calls} calls/sample n={n}: {1000 * run.cpu / run.calls:5.2f} ms "
-            "CPU per model call",
-            flush=True,
-        )
-    return {"runs": rows, "floors": floors}
+        floors[calls] = inspect_floor_run(n, calls)
+        print(f"  inspect floor {calls} calls/sample n={n}: {per_call(floors[calls])}", flush=True)
+    # Inspect's per-event sample buffer (--no-log-realtime turns it off) is a large share
+    no_realtime = [
+        didactic_run(n, teachers[0], log_realtime=False),
+        inspect_floor_run(n, TURNS, log_realtime=False),
+    ]
+    for run in no_realtime:
+        print(f"  --no-log-realtime teacher={run.teacher} n={n}: {per_call(run)}", flush=True)
+    return {"runs": rows, "floors": floors, "no_realtime": no_realtime}
+
+
+def per_call(run: Run) -> str:
+    return (
+        f"{1000 * run.cpu / run.calls:5.2f} ms CPU per model call, "
+        f"{1000 * run.cpu / run.turns:5.2f} ms CPU per turn"
+    )
 
 
 def profile_overhead(n: int, teacher: str = "model", top: int = 12) -> dict[str, Any]:
@@ -255,6 +267,19 @@ def package_of(filename: str) -> str:
     return "other"
 
 
+def calibration(repeats: int = 7) -> float:
+    """Milliseconds for a fixed pure-Python workload (best of `repeats`): how fast this machine
+    ran Python at the time, to compare absolute figures across runs and machines."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        total = 0
+        for i in range(300_000):
+            total += len(str(i * i)) % 7
+        best = min(best, time.perf_counter() - start)
+    return 1000 * best
+
+
 # --- 2. concurrency -----------------------------------------------------------------------------
 
 
@@ -270,37 +295,39 @@ def sample_wave_bound(n: int, latency: float, max_samples: int, calls_per_sample
 
 
 def concurrency(
-    n: int, connections: list[int], latency: float, small_n: int, max_samples_all: bool = True
+    n: int, connections: list[int], latency: float, small_n: int
 ) -> list[dict[str, Any]]:
     """Wall time at each max_connections (the teacher a second scripted model, the same latency),
-    against the ideal bound; 1 connection on `small_n` samples to keep the run short."""
+    against the ideal bound; 1 connection on `small_n` samples to keep the run short. Beyond
+    Inspect's defaults, each setting also runs with every sample open (max_samples = samples),
+    and from 32 connections on also without Inspect's realtime sample buffer."""
     calls_per_sample = 2 * TURNS - 1
     rows = []
     for c in connections:
         samples = small_n if c == 1 else n
-        variants: list[int | None] = [None]  # Inspect's default max_samples (= max_connections)
-        if max_samples_all and c > 1 and samples > c:
-            variants.append(samples)  # every sample open: connections are the only bound
-        for max_samples in variants:
-            args: dict[str, Any] = {"max_connections": c}
-            if max_samples is not None:
-                args["max_samples"] = max_samples
-            run = didactic_run(samples, "model", latency=latency, **args)
+        variants: list[dict[str, Any]] = [{}]  # Inspect's default max_samples = max_connections
+        if c > 1 and samples > c:
+            variants.append({"max_samples": samples})
+            if c >= 32:
+                variants.append({"max_samples": samples, "log_realtime": False})
+        for variant in variants:
+            run = didactic_run(samples, "model", latency=latency, max_connections=c, **variant)
+            max_samples = variant.get("max_samples", c)
             bound = ideal_bound(run.calls, latency, c, calls_per_sample)
-            waves = sample_wave_bound(samples, latency, max_samples or c, calls_per_sample)
             row = {
                 "connections": c,
-                "max_samples": max_samples or c,
+                "max_samples": max_samples,
                 "run": run,
                 "bound": bound,
-                "wave_bound": waves,
+                "wave_bound": sample_wave_bound(samples, latency, max_samples, calls_per_sample),
             }
             rows.append(row)
             print(
-                f"  concurrency c={c:3} max_samples={row['max_samples']:4} n={samples}: "
-                f"{run.wall:6.1f} s wall (samples {run.sample_wall:6.1f} s), bound {bound:6.1f} s, "
+                f"  concurrency c={c:3} max_samples={max_samples:4} n={samples}"
+                f"{'' if run.realtime else ' no-realtime'}: {run.wall:6.1f} s wall "
+                f"(samples {run.sample_wall:6.1f} s), bound {bound:6.1f} s, "
                 f"ratio {run.wall / bound:5.2f} (samples {run.sample_wall / bound:5.2f}), "
-                f"peak in flight {run.peak_in_flight}",
+                f"CPU {run.cpu:5.1f} s, peak in flight {run.peak_in_flight}",
                 flush=True,
             )
     return rows
