@@ -226,45 +226,69 @@ def per_call(run: Run) -> str:
 
 
 def profile_overhead(n: int, teacher: str = "model", top: int = 12) -> dict[str, Any]:
-    """Where the time goes: cProfile self time grouped by package, and our hottest functions."""
+    """Where the time goes: cProfile self time grouped by package, and what our code calls
+    outside itself (Inspect's generate, spans, store; the thread hop), by cumulative time."""
     profile = cProfile.Profile()
     run = didactic_run(n, teacher, profile=profile)
-    stats = pstats.Stats(profile)
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
     groups: dict[str, float] = {}
-    ours: list[tuple[float, str]] = []
+    calls_out: dict[str, float] = {}
     total = 0.0
-    for (filename, line, name), (_, _, tottime, cumtime, _) in stats.stats.items():  # type: ignore[attr-defined]
+    for (filename, line, name), (_, _, tottime, _, callers) in stats.items():
         total += tottime
-        group = package_of(filename)
+        group = package_of(filename, name)
         groups[group] = groups.get(group, 0.0) + tottime
         if group == "rl2f_eval (ours)":
-            short = filename.split("rl2f_eval/")[-1]
-            ours.append((cumtime, f"{short}:{line} {name}"))
-    ours.sort(reverse=True)
+            continue
+        for (caller_file, _, _), (_, _, _, cumtime) in callers.items():
+            if package_of(caller_file) == "rl2f_eval (ours)":
+                label = f"{short_path(filename)}:{line} {name}"
+                if name in ("__aenter__", "__aexit__"):  # our one `async with`: the turn span
+                    label = f"span() {name} (the per-turn span)"
+                calls_out[label] = calls_out.get(label, 0.0) + cumtime
     return {
         "run": run,
         "total": total,
         "groups": sorted(groups.items(), key=lambda kv: -kv[1]),
-        "ours_cumulative": ours[:top],
+        "calls_out": sorted(((t, label) for label, t in calls_out.items()), reverse=True)[:top],
     }
 
 
-def package_of(filename: str) -> str:
+def short_path(filename: str) -> str:
+    for marker in ("site-packages/", "python3.11/"):
+        if marker in filename:
+            return filename.split(marker)[-1]
+    return filename
+
+
+def package_of(filename: str, name: str = "") -> str:
+    if filename == "~":  # C functions: classify by what they belong to
+        for marker, label in (
+            ("sqlite3", "sqlite (Inspect's realtime sample buffer)"),
+            ("pydantic_core", "pydantic"),
+        ):
+            if marker in name:
+                return label
+        return "builtins (C)"
     for marker, label in (
         ("/rl2f_eval/models/scripted", "scripted test model"),
         ("/rl2f_eval/", "rl2f_eval (ours)"),
+        ("/inspect_ai/log/_recorders/buffer", "sqlite (Inspect's realtime sample buffer)"),
         ("/inspect_ai/", "inspect_ai"),
         ("/pydantic", "pydantic"),
+        ("/copy.py", "copy.deepcopy (Inspect's events)"),
         ("/anyio/", "anyio"),
         ("/asyncio/", "asyncio"),
-        ("/zipfile", "zipfile/zlib (log writing)"),
+        ("importlib", "start-up (imports, YAML, source inspection)"),
+        ("/yaml/", "start-up (imports, YAML, source inspection)"),
+        ("/tokenize.py", "start-up (imports, YAML, source inspection)"),
+        ("/inspect.py", "start-up (imports, YAML, source inspection)"),
+        ("/zipfile", "zipfile (log writing)"),
         ("/json", "json"),
     ):
         if marker in filename:
             return label
-    if filename.startswith("~") or filename.startswith("<"):
-        return "builtins (C)"
-    return "other"
+    return "other (stdlib, libraries)"
 
 
 def calibration(repeats: int = 7) -> float:

@@ -254,12 +254,16 @@ def profile_section(result: dict[str, Any], conditions: str) -> list[str]:
         ["package", "self time s", "share"],
         [[name, f"{t:.2f}", f"{t / total:.0%}"] for name, t in result["groups"]],
     )
-    lines += ["Our functions by cumulative time (includes what they call):", ""]
+    lines += [
+        "What our code calls outside itself, by cumulative time (model calls are the student's "
+        "`generate` and the teacher's `Model.generate`; the rest is bookkeeping we ask for):",
+        "",
+    ]
     lines += table(
-        ["function", "cumulative s", "per turn ms"],
+        ["called from rl2f_eval", "cumulative s", "per turn ms"],
         [
-            [name, f"{t:.2f}", f"{1000 * t / run.turns:.3f}"]
-            for t, name in result["ours_cumulative"]
+            [f"`{name}`", f"{t:.2f}", f"{1000 * t / run.turns:.2f}"]
+            for t, name in result["calls_out"]
         ],
     )
     return lines
@@ -337,6 +341,17 @@ def concurrency_section(rows: list[dict[str, Any]], latency: float, conditions: 
             + ".",
             "",
         ]
+    busiest = max(rows, key=lambda row: row["connections"])["run"]
+    cpu_per_call = busiest.cpu / busiest.calls
+    lines += [
+        f"Each model call costs the harness about {1000 * cpu_per_call:.1f} ms of CPU on its one "
+        f"event loop (at {busiest.peak_in_flight} in flight), so one process keeps at most about "
+        f"latency / {1000 * cpu_per_call:.1f} ms calls in flight: "
+        f"~{latency / cpu_per_call:.0f} at {1000 * latency:.0f} ms latency, "
+        f"~{2.0 / cpu_per_call:.0f} at 2 s (a typical API call). Past that, the harness sets "
+        "the pace, not the model.",
+        "",
+    ]
     return lines
 
 
