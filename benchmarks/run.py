@@ -141,7 +141,7 @@ def overhead_section(result: dict[str, Any], conditions: str) -> list[str]:
     rows = []
     for run in runs:
         base = next(r for r in runs if r.teacher == run.teacher)
-        per_turn = run.wall / run.turns
+        per_turn = run.cpu / run.turns
         rows.append(
             [
                 run.teacher,
@@ -150,9 +150,9 @@ def overhead_section(result: dict[str, Any], conditions: str) -> list[str]:
                 run.calls,
                 f"{run.wall:.1f}",
                 f"{run.samples / run.wall:.1f}",
+                f"{1000 * run.wall / run.turns:.2f}",
                 f"{1000 * per_turn:.2f}",
-                f"{1000 * run.cpu / run.turns:.2f}",
-                f"{per_turn / (base.wall / base.turns):.2f}",
+                f"{per_turn / (base.cpu / base.turns):.2f}",
             ]
         )
     lines += table(
@@ -165,13 +165,15 @@ def overhead_section(result: dict[str, Any], conditions: str) -> list[str]:
             "episodes/s",
             "ms/turn (wall)",
             "ms/turn (CPU)",
-            "per-turn time vs smallest run",
+            "CPU per turn vs smallest run",
         ],
         rows,
     )
     lines += [
         "The last column is the linearity check: 1.00 means the time per turn does not grow "
-        "with the number of samples.",
+        "with the number of samples. It uses CPU time, which other processes on a shared "
+        "machine disturb far less than wall time (wall > CPU means this process waited for a "
+        "core).",
         "",
         "**Inspect's own floor**: the same scripted model called the same number of times per "
         "sample by a bare Inspect solver (no verifier, teacher, leak guard or store) and a "
