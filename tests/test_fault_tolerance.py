@@ -106,6 +106,19 @@ def test_a_call_failing_past_max_retries_errors_only_its_sample(log_dir):
     assert not errored[0].scores
 
 
+def test_unlimited_retries_stop_at_the_timeout(log_dir):
+    # Inspect retries without limit by default; --timeout bounds a call's retries in seconds
+    s = maze(2)
+    records = answer_records(s, s.samples())
+    records[0] = {**records[0], "fail_first": 10_000}
+    student = scripted(s, records=records, script="wrong,right", retry_wait=0.2)
+    log = run(s, student, log_dir, timeout=1, fail_on_error=False)
+    [errored] = [sample for sample in log.samples if sample.error]
+    assert errored.id == s.samples()[0].id and "ScriptedTransientError" in errored.error.message
+    assert 2 <= student.api.attempts.most_common(1)[0][1] <= 20  # gave up after about 1 s
+    assert log.results.completed_samples == 1
+
+
 def test_a_permanent_error_is_not_retried_and_a_systematic_one_fails_the_run(log_dir):
     s = maze(3)
     student = scripted(s, script="wrong,error")  # a rejected request: retrying cannot help
