@@ -54,9 +54,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=20,
         help="samples for max_connections=1 (200 would take 360 s of pure latency)",
     )
-    parser.add_argument("--embedded-samples", type=int, default=4)
-    parser.add_argument("--embedded-connections", type=ints, default=[1, 4])
-    parser.add_argument("--embedded-max-tokens", type=int, default=48)
+    parser.add_argument("--embedded-samples", type=int, default=8)
+    parser.add_argument("--embedded-connections", type=ints, default=[1, 8])
+    parser.add_argument("--embedded-max-tokens", type=int, default=32)
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
     args = parser.parse_args(argv)
     args.only = [s for s in args.only.split(",") if s]
