@@ -57,6 +57,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--embedded-samples", type=int, default=8)
     parser.add_argument("--embedded-connections", type=ints, default=[1, 8])
     parser.add_argument("--embedded-max-tokens", type=int, default=32)
+    parser.add_argument(
+        "--embedded-threads", type=int, default=0, help="torch threads (0: torch's default)"
+    )
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
     args = parser.parse_args(argv)
     args.only = [s for s in args.only.split(",") if s]
@@ -392,7 +395,8 @@ def embedded_section(
         "",
         f"Maze 2x2, {args.embedded_samples} samples, up to 2 turns, `teacher=verifier` (only the "
         f"student generates), greedy, `--max-tokens {args.embedded_max_tokens}`. Tokens are the "
-        "replies re-tokenised (the provider's count adds batch padding). Model load: "
+        "replies re-tokenised (the provider's count adds batch padding). Model load and a "
+        "one-reply warm-up eval: "
         f"{runs[0].load:.1f} s (not in the times); torch threads: {runs[0].threads}. Inspect's "
         "HF provider collects a batch until it is full or no request came for 2 s, and polls "
         "each reply once a second: both show in small runs. " + conditions,
@@ -485,6 +489,7 @@ def main(argv: list[str] | None = None) -> int:
             args.embedded_connections,
             n=args.embedded_samples,
             max_tokens=args.embedded_max_tokens,
+            threads=args.embedded_threads,
         )
         sections.append(embedded_section(value, args, conditions))
 
