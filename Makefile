@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 LOGS   ?= logs
 RESULTS ?= results
 
-.PHONY: install demo leaderboard test lint format clean bench-sandbox bench-math train-smoke train-gpu
+.PHONY: install demo leaderboard test lint format clean bench bench-sandbox bench-math train-smoke train-gpu
 
 install: $(STAMP)
 
@@ -69,3 +69,8 @@ train-gpu: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Benchmarks (harness overhead, concurrency, verifier throughput, embedded model): about 15-30
+# minutes on 2 cores; writes results/bench.md (+ .json). `python -m benchmarks --help` for sizes.
+bench: install
+	$(BIN)/python -m benchmarks --out results/bench.md

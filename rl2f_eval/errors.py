@@ -17,3 +17,26 @@ def check_choice(name: str, value: object, allowed: Iterable[str]) -> None:
     allowed = tuple(allowed)
     if value not in allowed:
         raise TaskArgError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+
+
+def check_int(name: str, value: object, minimum: int, maximum: int | None = None) -> int:
+    """A whole number in [minimum, maximum]: -T values arrive as whatever YAML made of them."""
+    in_range = isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+    if not in_range or (maximum is not None and value > maximum):  # type: ignore[operator]
+        allowed = (
+            f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
+        )
+        raise TaskArgError(f"{name} must be a whole number {allowed}; got {value!r}")
+    return value  # type: ignore[return-value]
+
+
+def check_bool(name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TaskArgError(f"{name} must be true or false; got {value!r}")
+    return value
+
+
+def check_fraction(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise TaskArgError(f"{name} must be a number from 0 to 1; got {value!r}")
+    return float(value)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import statistics
 
+from inspect_ai.event import ErrorEvent
+from inspect_ai.log import transcript
 from inspect_ai.scorer import (
     Metric,
     SampleScore,
@@ -36,6 +38,15 @@ def turn_scores(solved_turn: int | None, max_turns: int) -> dict[str, float]:
         "aulc": sum(acc) / len(acc),
         "solved_turn": float(solved),  # 0 = not solved
     }
+
+
+class IncompleteEpisodeError(RuntimeError):
+    """An episode cut short by an error reached the scorer (`--score-on-error`)."""
+
+
+def sample_errored() -> bool:
+    """Whether the running sample recorded an error (Inspect logs one before scoring it)."""
+    return any(isinstance(event, ErrorEvent) for event in transcript().events)
 
 
 @metric
@@ -76,16 +87,25 @@ def didactic_scorer() -> Scorer:
 
     async def score(state: TaskState, target: Target) -> Score:
         store = state.store_as(DidacticStore)
-        turns = store.turns
-        value = turn_scores(store.solved_turn, store.max_turns)
+        # read each field once: every store read re-validates it
+        turns, solved, max_turns = store.turns, store.solved_turn, store.max_turns
+        if solved is None and len(turns) < max_turns and sample_errored():
+            # scored only because of --score-on-error: counting an API failure as a wrong answer
+            # would bias every metric, so the sample stays unscored and counts as an error. (An
+            # episode cut short by a limit, --token-limit etc., is scored: the budget ran out.)
+            raise IncompleteEpisodeError(
+                f"the sample errored after {len(turns)} of {max_turns} turns (its error "
+                "is in the transcript); an errored episode is not scored as unsolved"
+            )
+        value = turn_scores(solved, max_turns)
         value["feedback_count"] = float(sum(t.feedback is not None for t in turns))
         value["leak_count"] = float(sum(t.leak for t in turns))
         last = turns[-1] if turns else None
-        verdict = f"solved at turn {store.solved_turn}" if store.solved_turn else "not solved"
+        verdict = f"solved at turn {solved}" if solved else "not solved"
         return Score(
             value=value,
             answer=last.answer if last else None,
-            explanation=f"{verdict} ({len(turns)} of {store.max_turns} turns used)",
+            explanation=f"{verdict} ({len(turns)} of {max_turns} turns used)",
         )
 
     return score

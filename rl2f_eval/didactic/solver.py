@@ -33,6 +33,8 @@ def problem_of(state: TaskState) -> Problem:
 async def check(suite: Suite, answer: str | None, problem: Problem) -> Verdict:
     if answer is None:
         return Verdict(False, prompts.FORMAT_FEEDBACK, report="The answer could not be extracted.")
+    if not suite.slow_verify:
+        return suite.verify(answer, problem)
     # verifiers may be CPU-bound (sympy, sandboxed tests): keep the event loop free
     return await anyio.to_thread.run_sync(suite.verify, answer, problem)
 
@@ -77,6 +79,7 @@ def didactic_loop(
             )
         ]
         history: list[tuple[str, str]] = []
+        records: list[TurnRecord] = []  # kept here: reading store.turns re-validates it each time
         for turn in range(1, turns + 1):
             async with span(f"turn_{turn}"):
                 if oracle_turn is not None:
@@ -125,8 +128,9 @@ def didactic_loop(
                             )
                         )
                     )
+                records.append(record)
                 # reassign: the store only sees attribute writes, not in-place list edits
-                store.turns = [*store.turns, record]
+                store.turns = list(records)
                 if verdict.correct:
                     break
         return state

@@ -56,6 +56,10 @@ class Suite(ABC):
     name: str = "suite"
     answer_format: str = ""
     """The instruction that tells the student how to state the final answer."""
+    slow_verify: bool = True
+    """`verify` and `leaked` may take long (sympy, a sandboxed run): the loop runs them in a worker
+    thread so other samples proceed. A suite whose checks are always quick (well under a
+    millisecond) sets False: they then run inline, saving the thread hop, which costs more."""
 
     @abstractmethod
     def samples(self) -> list[Sample]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from inspect_ai.dataset import Sample
 
-from rl2f_eval.errors import TaskArgError
+from rl2f_eval.errors import check_bool, check_fraction, check_int
 from rl2f_eval.suites.base import Problem, Suite, Verdict, find_normalised
 
 WALL, OPEN, START, GOAL = "#", ".", "S", "G"
@@ -82,7 +82,7 @@ class Walk:
 
 
 def walk(maze: Maze, moves: str) -> Walk:
-    cell, first_goal = maze.start, None
+    cell, goal, first_goal = maze.start, maze.goal, None  # goal: a property that scans the grid
     for i, move in enumerate(moves, start=1):
         dr, dc = MOVES[move]
         nxt = (cell[0] + dr, cell[1] + dc)
@@ -92,7 +92,7 @@ def walk(maze: Maze, moves: str) -> Walk:
         if maze.is_wall(nxt):
             return Walk(cell, f"Move {i} ({move}) from {where} runs into a wall.", first_goal)
         cell = nxt
-        if cell == maze.goal and first_goal is None:
+        if cell == goal and first_goal is None:
             first_goal = i
     return Walk(cell, None, first_goal)
 
@@ -159,17 +159,16 @@ class MazeSuite(Suite):
         "Think step by step, then finish with a final line of the form `ANSWER: <moves>`, "
         "for example `ANSWER: RRDDL`."
     )
+    slow_verify = False  # a walk of a few dozen moves: well under 0.2 ms (make bench)
 
     def __init__(
         self, size: int = 4, n: int = 20, seed: int = 0, shortest: bool = False, loops: float = 0.1
     ) -> None:
-        if size < 2:
-            raise TaskArgError(f"size must be at least 2 (cells per side), got {size}")
-        if n < 1:
-            raise TaskArgError(f"n must be at least 1, got {n}")
-        if not 0.0 <= loops <= 1.0:
-            raise TaskArgError(f"loops must be between 0 and 1, got {loops}")
-        self.size, self.n, self.seed, self.shortest, self.loops = size, n, seed, shortest, loops
+        self.size = check_int("size", size, 2)  # cells per side
+        self.n = check_int("n", n, 1)
+        self.seed = check_int("seed", seed, 0)
+        self.shortest = check_bool("shortest", shortest)
+        self.loops = check_fraction("loops", loops)
 
     def samples(self) -> list[Sample]:
         samples = []

@@ -1,0 +1,1 @@
+"""Benchmarks of the rl2f-eval harness (`make bench`): see benchmarks/run.py."""
