@@ -33,10 +33,12 @@ leaderboard: install
 	$(BIN)/rl2f-eval curves --log-dir $(LOGS) --out $(RESULTS)
 	$(BIN)/rl2f-eval leaderboard --log-dir $(LOGS) --out $(RESULTS)
 
+# Two pytest workers, a test file each at a time (files share expensive fixtures); one torch
+# thread per worker, because two workers with two threads each oversubscribe two cores.
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 # sandbox cost: per-run overhead and all 164 HumanEval references (see benchmarks/sandbox.py)
 bench-sandbox: install
