@@ -20,13 +20,20 @@ $(STAMP): pyproject.toml requirements-nodeps.txt
 	$(BIN)/python -m pip install -q --no-deps -r requirements-nodeps.txt
 	touch $(STAMP)
 
+# The embedded 135M model on small-number arithmetic, with two teachers: verifier feedback
+# ("too large"/"too small") against the binary control ("incorrect, try again"). About 3 minutes.
+DEMO_ARGS ?= -T n=20 -T turns=3 --max-tokens 32
 demo: install
-	$(BIN)/inspect eval tasks/maze.py --model embedded/smollm2 \
-		-T n=6 -T size=3 -T turns=3 -T teacher=verifier \
-		--max-tokens 96 --log-dir $(LOGS)/demo
-	@echo "Inspect log written under $(LOGS)/demo (browse with: $(BIN)/inspect view --log-dir $(LOGS)/demo)"
+	rm -rf $(LOGS)/demo
+	@for teacher in verifier binary; do \
+		echo "== arithmetic, embedded/smollm2, teacher=$$teacher"; \
+		OMP_NUM_THREADS=1 $(BIN)/inspect eval tasks/arithmetic.py --model embedded/smollm2 \
+			$(DEMO_ARGS) -T teacher=$$teacher --log-dir $(LOGS)/demo || exit 1; \
+	done
 	$(BIN)/rl2f-eval curves --log-dir $(LOGS)/demo --out $(RESULTS)/demo
 	$(BIN)/rl2f-eval leaderboard --log-dir $(LOGS)/demo --out $(RESULTS)/demo
+	@echo "Inspect logs: $(LOGS)/demo (browse: $(BIN)/inspect view --log-dir $(LOGS)/demo)"
+	@echo "Leaderboard and learning curves: $(RESULTS)/demo"
 
 # Tables (Markdown + CSV) and learning curves (PNG + SVG) of every run under $(LOGS).
 leaderboard: install
