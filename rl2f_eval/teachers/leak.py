@@ -3,10 +3,12 @@
 Detection is the suite's (`Suite.leaked`: it knows what equivalent forms of its answers look like);
 this module decides what happens to flagged feedback: `flag` keeps it and records the flag, `redact`
 replaces the leaking spans, `regenerate` asks the teacher again and redacts if it still leaks.
+Redacted text is checked again; feedback that still leaks is withheld whole (WITHHELD).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import anyio
@@ -15,6 +17,9 @@ from rl2f_eval.teachers.base import FeedbackRequest, Teacher
 
 LEAK_MODES = ("flag", "redact", "regenerate")
 REDACTED = "[redacted]"
+WITHHELD = (
+    "[The teacher's feedback was withheld: it gave the answer away.] Your answer is incorrect."
+)
 
 
 @dataclass(frozen=True)
@@ -33,8 +38,14 @@ class GuardedFeedback:
 
 
 def redact(text: str, spans: list[str]) -> str:
+    """Replace each span where it stands as a whole token (as `find_normalised` matches it).
+
+    Not a plain substring replace: redacting the answer "5" inside "15" would print "1[redacted]"
+    next to the student's own 15 and give the 5 away.
+    """
     for span in sorted(set(spans), key=len, reverse=True):  # longest first: no partial leftovers
-        text = text.replace(span, REDACTED)
+        whole = re.compile(rf"(?<![\w.]){re.escape(span)}(?!\w|\.\d)")
+        text = whole.sub(lambda _: REDACTED, text)
     return text
 
 
@@ -62,4 +73,9 @@ async def guarded_feedback(
             text, spans = again.text, await _leaked(request, again.text)
             if not spans:
                 break
-    return GuardedFeedback(redact(text, spans), leaked, original=first.text, tokens=tokens)
+    if spans:
+        text = redact(text, spans)
+        # the suite's spans may not be the text's own (normalised matches): check what is left
+        if await _leaked(request, text):
+            text = WITHHELD
+    return GuardedFeedback(text, leaked, original=first.text, tokens=tokens)
