@@ -9,8 +9,6 @@ left to fix, nothing solved, no feedback given) is left out rather than reported
 
 from __future__ import annotations
 
-import statistics
-
 from inspect_ai.event import ErrorEvent
 from inspect_ai.log import transcript
 from inspect_ai.scorer import (
@@ -26,7 +24,7 @@ from inspect_ai.scorer import (
 )
 from inspect_ai.solver import TaskState
 
-from rl2f_eval.didactic.store import DidacticStore
+from rl2f_eval.didactic.store import FORMAT_TEACHER, DidacticStore
 
 
 def turn_scores(solved_turn: int | None, max_turns: int) -> dict[str, float]:
@@ -49,8 +47,26 @@ def sample_errored() -> bool:
     return any(isinstance(event, ErrorEvent) for event in transcript().events)
 
 
+def _ratio(numerators: list[float], denominators: list[float]) -> float | None:
+    total = sum(denominators)
+    return sum(numerators) / total if total else None
+
+
+def _ratio_stderr(numerators: list[float], denominators: list[float]) -> float | None:
+    """Delta-method standard error of sum(num) / sum(den), clustered by problem."""
+    n, total = len(numerators), sum(denominators)
+    if n < 2 or not total:
+        return None
+    ratio = sum(numerators) / total
+    residuals = sum((y - ratio * x) ** 2 for y, x in zip(numerators, denominators, strict=True))
+    return (residuals * n / (n - 1)) ** 0.5 / total
+
+
 @metric
 def didactic_summary() -> Metric:
+    # Every metric is a ratio of per-problem sums, as in rl2f_eval.results.metrics: with --epochs
+    # Inspect first averages each score key over a problem's epochs, and a ratio of those means
+    # is still the ratio over all episodes (a mean of per-problem ratios would not be).
     def compute(scores: list[SampleScore]) -> dict[str, float | None]:
         values = [s.score.value for s in scores if isinstance(s.score.value, dict)]
         if not values:
@@ -58,17 +74,18 @@ def didactic_summary() -> Metric:
         turns = sum(key.startswith("acc_at_") for key in values[0])
         result: dict[str, float | None] = {}
         for k in range(2, turns + 1):
-            open_before = [v for v in values if v[f"acc_at_{k - 1}"] == 0]
-            result[f"fix_rate_at_{k}"] = (
-                statistics.fmean(v[f"acc_at_{k}"] for v in open_before) if open_before else None
-            )
-        solved = [v["solved_turn"] for v in values if v["solved_turn"] > 0]
-        result["turns_to_solve"] = statistics.fmean(solved) if solved else None
-        result["turns_to_solve_stderr"] = (
-            statistics.stdev(solved) / len(solved) ** 0.5 if len(solved) > 1 else None
+            # of the episodes still open after turn k-1, the share solved at turn k
+            before = [v[f"acc_at_{k - 1}"] for v in values]
+            fixed = [v[f"acc_at_{k}"] - b for v, b in zip(values, before, strict=True)]
+            result[f"fix_rate_at_{k}"] = _ratio(fixed, [1 - b for b in before])
+        # turn of first success among solved episodes (solved_turn is 0 when unsolved)
+        turn_sums = [v["solved_turn"] for v in values]
+        solved = [v[f"acc_at_{turns}"] for v in values]
+        result["turns_to_solve"] = _ratio(turn_sums, solved)
+        result["turns_to_solve_stderr"] = _ratio_stderr(turn_sums, solved)
+        result["leak_rate"] = _ratio(
+            [v["leak_count"] for v in values], [v["feedback_count"] for v in values]
         )
-        feedback = sum(v["feedback_count"] for v in values)
-        result["leak_rate"] = sum(v["leak_count"] for v in values) / feedback if feedback else None
         return result
 
     return compute
@@ -98,7 +115,10 @@ def didactic_scorer() -> Scorer:
                 "is in the transcript); an errored episode is not scored as unsolved"
             )
         value = turn_scores(solved, max_turns)
-        value["feedback_count"] = float(sum(t.feedback is not None for t in turns))
+        # feedback that passed the leak guard (format reminders are fixed text, never checked)
+        value["feedback_count"] = float(
+            sum(t.feedback is not None and t.teacher != FORMAT_TEACHER for t in turns)
+        )
         value["leak_count"] = float(sum(t.leak for t in turns))
         last = turns[-1] if turns else None
         verdict = f"solved at turn {solved}" if solved else "not solved"

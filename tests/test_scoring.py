@@ -61,3 +61,33 @@ def test_scorer_reads_the_store_of_a_plain_task_state():
     assert score.value["feedback_count"] == 1 and score.value["leak_count"] == 1
     assert score.answer == "RD"
     assert score.explanation == "solved at turn 2 (2 of 3 turns used)"
+
+
+def test_summary_metrics_stay_exact_after_inspect_averages_epochs():
+    # problem A: solved at turn 3 in one epoch, unsolved in the other; problem B: solved at turn 2
+    # in both. Inspect's reducer hands the metric each problem's per-key mean over its epochs.
+    def averaged(*epochs):
+        values = [turn_scores(turn, 4) | {"feedback_count": 0, "leak_count": 0} for turn in epochs]
+        mean = {key: sum(v[key] for v in values) / len(values) for key in values[0]}
+        return SampleScore(score=Score(value=mean), sample_id=str(epochs))
+
+    summary = didactic_summary()([averaged(3, None), averaged(2, 2)])
+    assert summary["turns_to_solve"] == pytest.approx((3 + 2 + 2) / 3)  # over solved episodes
+    # open after turn 3: A's second epoch only (1 of 4 episodes), never fixed at turn 4
+    assert summary["fix_rate_at_4"] == 0
+    assert summary["fix_rate_at_2"] == pytest.approx(2 / 4)  # B's two epochs of 4 open
+
+
+def test_format_reminders_are_not_counted_as_teacher_feedback():
+    state = TaskState(ModelName("scripted/x"), "maze-1", 0, "problem", [])
+    store = state.store_as(DidacticStore)
+    store.max_turns = 3
+    store.turns = [
+        TurnRecord(
+            turn=1, attempt="?", answer=None, correct=False, feedback="fmt", teacher="format"
+        ),
+        TurnRecord(turn=2, attempt="a", answer="R", correct=False, feedback="no", teacher="model"),
+        TurnRecord(turn=3, attempt="b", answer="D", correct=False),
+    ]
+    score = anyio.run(didactic_scorer(), state, Target("RD"))
+    assert score.value["feedback_count"] == 1  # the reminder never passed the leak guard

@@ -8,7 +8,7 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import span
 
 from rl2f_eval.didactic import prompts
-from rl2f_eval.didactic.store import DidacticStore, TurnRecord
+from rl2f_eval.didactic.store import FORMAT_TEACHER, DidacticStore, TurnRecord
 from rl2f_eval.suites.base import Problem, Suite, Verdict
 from rl2f_eval.teachers import (
     FeedbackRequest,
@@ -46,7 +46,7 @@ async def turn_feedback(
     the format reminder without asking the teacher. Shared with training (rl2f_eval.train), so
     that a trained student sees exactly the feedback it will see in evaluation."""
     if request.answer is None:
-        return GuardedFeedback(prompts.FORMAT_FEEDBACK), "format"
+        return GuardedFeedback(prompts.FORMAT_FEEDBACK), FORMAT_TEACHER
     return await guarded_feedback(teacher, request, leak), teacher.name
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from inspect_ai.util import StoreModel
 from pydantic import BaseModel, Field
 
+FORMAT_TEACHER = "format"
+"""`TurnRecord.teacher` for the fixed reminder after an unparsable answer (no teacher wrote it)."""
+
 
 class TurnRecord(BaseModel):
     turn: int

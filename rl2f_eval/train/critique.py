@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import torch
 
+from rl2f_eval.didactic.store import FORMAT_TEACHER
 from rl2f_eval.teachers.strategies import SelfTeacher
 from rl2f_eval.train.chat import ChatTokens
 from rl2f_eval.train.rollout import Episode
@@ -33,7 +34,7 @@ def critique_examples(episodes: Sequence[Episode], chat: ChatTokens) -> list[Cri
     examples = []
     for episode in episodes:
         for turn in episode.turns:
-            if turn.request is None or turn.teacher in (None, "format") or turn.leak:
+            if turn.request is None or turn.teacher in (None, FORMAT_TEACHER) or turn.leak:
                 continue
             messages = [
                 {"role": message.role, "content": message.text}
