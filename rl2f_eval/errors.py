@@ -21,8 +21,8 @@ def check_choice(name: str, value: object, allowed: Iterable[str]) -> None:
 
 def check_int(name: str, value: object, minimum: int, maximum: int | None = None) -> int:
     """A whole number in [minimum, maximum]: -T values arrive as whatever YAML made of them."""
-    in_range = isinstance(value, int) and not isinstance(value, bool) and value >= minimum
-    if not in_range or (maximum is not None and value > maximum):  # type: ignore[operator]
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if not whole or value < minimum or (maximum is not None and value > maximum):  # type: ignore[operator]
         allowed = (
             f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
         )

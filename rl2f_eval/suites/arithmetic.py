@@ -15,7 +15,7 @@ import re
 
 from inspect_ai.dataset import Sample
 
-from rl2f_eval.errors import TaskArgError
+from rl2f_eval.errors import TaskArgError, check_int
 from rl2f_eval.suites.base import Problem, Suite, Verdict
 
 OPERATIONS = {"+": operator.add, "-": operator.sub, "*": operator.mul}
@@ -28,13 +28,12 @@ class ArithmeticSuite(Suite):
     answer_format = "Give the result as a number."
 
     def __init__(self, n: int = 20, seed: int = 0, max_value: int = 9, ops: str = "+") -> None:
-        if max_value < 1:
-            raise TaskArgError(f"max_value must be at least 1, got {max_value}")
-        if not ops or set(ops) - set(OPERATIONS):
+        check_int("max_value", max_value, 1)
+        check_int("seed", seed, 0)
+        if not isinstance(ops, str) or not ops or set(ops) - set(OPERATIONS):
             raise TaskArgError(f"ops must be made of {''.join(OPERATIONS)}; got {ops!r}")
         pool = len(set(ops)) * max_value**2
-        if not 1 <= n <= pool:
-            raise TaskArgError(f"n must be between 1 and {pool} (distinct problems); got {n}")
+        check_int("n", n, 1, pool)  # distinct problems
         self.n, self.seed, self.max_value, self.ops = (
             n,
             seed,
