@@ -460,6 +460,9 @@ def test_countdown_feedback_names_misused_numbers():
     assert verdict("(7 + 3) * 5", problem).correct
     assert verdict("5 * (3 + 7) = 50", problem).correct
     assert verdict("5 × (3 + 7)", problem).correct
+    # a sentence's full stop after the expression is not a decimal point
+    assert SUITE.verify(SUITE.extract("ANSWER: (7 + 3) * 5."), problem).correct
+    assert SUITE.verify(SUITE.extract("ANSWER: 5 * (3 + 7) = 50."), problem).correct
     assert (
         "The expression uses 7 twice, but 7 is given once."
         in verdict("(7 + 7) * 5 - 20", problem).feedback

@@ -78,6 +78,8 @@ def test_seeds_difficulties_and_sizes_change_the_puzzles():
         ({"families": "sudoku", "size": 6}, "size does not apply to sudoku"),
         ({"families": "n_queens", "size": 20}, "size for n_queens \\(board side\\) must be"),
         ({"seed": -1}, "seed must be"),
+        ({"families": 5}, "families must be mixed or names from knights_knaves"),
+        ({"n": True}, "n \\(puzzles per family\\) must be between 1"),
     ],
 )
 def test_bad_arguments_fail_with_one_clear_line(args, match):

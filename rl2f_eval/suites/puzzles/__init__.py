@@ -44,6 +44,10 @@ __all__ = ["DIFFICULTIES", "FAMILIES", "MIXED", "MIXED_FAMILIES", "PuzzleSuite"]
 
 def parse_families(families: str | Iterable[str]) -> list[str]:
     """'mixed' (every generated family), one name, a comma-separated string or a list."""
+    if not isinstance(families, str | list | tuple):
+        raise TaskArgError(
+            f"families must be {MIXED} or names from {', '.join(FAMILIES)}; got {families!r}"
+        )
     names = families.split(",") if isinstance(families, str) else list(families)
     names = [str(name).strip() for name in names if str(name).strip()]
     if names == [MIXED] or not names:
@@ -75,7 +79,7 @@ class PuzzleSuite(Suite):
     ) -> None:
         self.families = [FAMILIES[name] for name in parse_families(families)]
         check_choice("difficulty", difficulty, DIFFICULTIES)
-        if not isinstance(n, int) or not 1 <= n < SEED_STRIDE:
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n < SEED_STRIDE:
             raise TaskArgError(
                 f"n (puzzles per family) must be between 1 and {SEED_STRIDE - 1}; got {n!r}"
             )

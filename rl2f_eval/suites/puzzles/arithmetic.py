@@ -83,6 +83,8 @@ def numbers_used(node: ast.expr) -> list[int]:
 def expression_line(block: str) -> str:
     """The expression in an answer block: its first line, without `= <number>` on either side."""
     line = block.strip().splitlines()[0].translate(_UNICODE) if block.strip() else ""
+    # a sentence's full stop is not a decimal point: "14*9/2." must not read as 14*9/2.0
+    line = re.sub(r"\.\s*$", "", line)
     sides = [side.strip() for side in line.split("=")]
     with_operators = [side for side in sides if re.search(r"\d\s*[-+*/]|[()]", side)]
     return with_operators[0] if len(with_operators) == 1 else sides[0]
