@@ -3,15 +3,17 @@ and the MBPP / LiveCodeBench loaders on fixtures written in their formats."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 
 import pytest
 
 from rl2f_eval.errors import TaskArgError
-from rl2f_eval.sandbox import Limits
+from rl2f_eval.sandbox import Limits, local
 from rl2f_eval.sandbox.testrun import StdinCase, Step, TestSpec
 from rl2f_eval.suites.base import Problem
-from rl2f_eval.suites.coding import CodingSuite, extract_code
+from rl2f_eval.suites.coding import CodingSuite, extract_code, fenced
 from rl2f_eval.suites.coding_data import (
     decode_cases,
     humaneval_problems,
@@ -66,6 +68,30 @@ def test_untagged_block_counts_and_other_languages_do_not() -> None:
     assert extract_code("```python\nx = 1\n```\nRun it with:\n```bash\npython x.py\n```") == (
         "x = 1\n"
     )
+
+
+def test_untagged_example_output_after_the_python_block_is_not_run() -> None:
+    # a python block, then an untagged block of example output: the python block is the answer
+    reply = "```python\ndef f(x):\n    return x + 1\n```\nFor example:\n```\n>>> f(1)\n2\n```\n"
+    assert extract_code(reply) == "def f(x):\n    return x + 1\n"
+    assert extract_code(reply.replace("```python", "```py")) == "def f(x):\n    return x + 1\n"
+    # with no tagged block at all, the last untagged block is the answer
+    untagged = "```\ndef f(x):\n    return x\n```\nor better:\n```\ndef f(x):\n    return 1\n```"
+    assert extract_code(untagged) == "def f(x):\n    return 1\n"
+    # an empty last tagged block is no answer, even when an untagged block follows
+    assert extract_code("```python\n\n```\n```\nx = 1\n```") is None
+
+
+def test_prompt_says_which_block_is_run(humaneval: dict[str, Problem]) -> None:
+    text = suite().answer_format
+    assert "Only the last ```python block of your reply is run" in text
+    assert "untagged ``` block only when no block is tagged python" in text
+    reply = (
+        f"{fenced(humaneval['HumanEval/0'].target)}\nUsage:\n"
+        "```\n>>> has_close_elements([1.0, 2.0], 0.5)\nFalse\n```\n"
+    )
+    code = suite().extract(reply)
+    assert code and suite().verify(code, humaneval["HumanEval/0"]).correct
 
 
 def test_no_block_unterminated_or_empty_is_not_an_answer() -> None:
@@ -183,6 +209,47 @@ def test_first_failing_case_is_named(humaneval: dict[str, Problem]) -> None:
     assert "Expected: 12." in verdict.feedback
 
 
+@pytest.mark.parametrize(
+    ("problem_id", "code", "case"),
+    [
+        # four set-up statements (imports, rng = ...) before the one check
+        ("HumanEval/32", "def find_zero(xs):\n    return 0.0\n", "test 1 of 1"),
+        ("HumanEval/38", "def decode_cyclic(s):\n    return ''\n", "test 1 of 1"),
+        # `import random` first: the first check is test 1
+        ("HumanEval/53", "def add(x, y):\n    return 0\n", "test 1 of 6"),
+        # set-up steps between checks 6 and 7 (lst = ..., odd_sum = ...)
+        (
+            "HumanEval/151",
+            "def double_the_difference(lst):\n    if len(lst) > 10:\n        return -1\n"
+            "    return sum(i * i for i in lst if i > 0 and i % 2 == 1 and '.' not in str(i))\n",
+            "test 7 of 7",
+        ),
+    ],
+)
+def test_test_numbers_count_checks_not_set_up_steps(
+    humaneval: dict[str, Problem], problem_id: str, code: str, case: str
+) -> None:
+    verdict = suite().verify(code, humaneval[problem_id])
+    assert not verdict.correct
+    assert verdict.feedback.startswith(f"On {case}, "), verdict.feedback
+    for text in (verdict.feedback, verdict.report):
+        for k, n in re.findall(r"test (\d+) of (\d+)", text):
+            assert 1 <= int(k) <= int(n)
+
+
+def test_a_failing_set_up_step_is_named_as_set_up(humaneval: dict[str, Problem]) -> None:
+    # a set-up statement that calls the candidate (the tests run apart from the program, so
+    # only a set-up step that calls it can fail because of it)
+    problem = humaneval["HumanEval/32"]
+    tests = dict(problem.metadata["tests"])
+    tests["steps"] = [["start = candidate([1, 1])", None, False], *tests["steps"]]
+    problem = dataclasses.replace(problem, metadata={**problem.metadata, "tests": tests})
+    code = "def find_zero(xs):\n    raise ValueError('no')\n"
+    verdict = suite().verify(code, problem)
+    assert not verdict.correct
+    assert verdict.feedback.startswith("On the set-up for test 1 of 1, "), verdict.feedback
+
+
 def test_truthiness_checks_show_the_call(humaneval: dict[str, Problem]) -> None:
     code = "def below_threshold(l, t):\n    return True\n"
     verdict = suite(reveal="full").verify(code, humaneval["HumanEval/52"])
@@ -197,7 +264,7 @@ def test_always_equal_objects_are_rejected(humaneval: dict[str, Problem]) -> Non
     )
     verdict = suite().verify(code, humaneval["HumanEval/0"])
     assert not verdict.correct
-    assert "returned an object of a class your own code defines" in verdict.feedback
+    assert "returned an object of type Anything, which is not plain data" in verdict.feedback
 
 
 def test_mutating_the_input_shows_the_input_as_given(humaneval: dict[str, Problem]) -> None:
@@ -245,6 +312,54 @@ def test_bad_arguments_fail_with_one_line() -> None:
         CodingSuite(path="x.jsonl")
     with pytest.raises(TaskArgError, match="not found"):
         CodingSuite(dataset="mbpp", path=str(FIXTURES / "absent.jsonl")).samples()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n": "abc"}, "n must be a whole number of at least 1; got 'abc'"),
+        ({"n": True}, "n must be a whole number of at least 1; got True"),
+        ({"n": 0}, "n must be a whole number of at least 1; got 0"),
+        ({"n": 2.5}, "n must be a whole number of at least 1; got 2.5"),
+        ({"timeout": "x"}, "timeout must be a positive number (CPU seconds per test); got 'x'"),
+        ({"timeout": 0}, "timeout must be a positive number (CPU seconds per test); got 0"),
+        ({"timeout": True}, "timeout must be a positive number"),
+        (
+            {"dataset": "mbpp", "path": "x.jsonl", "columns": "text"},
+            "columns must map fields to dataset column names, as in "
+            '-T columns=\'{"text": "prompt"}\' (fields: id, text, code, tests, setup, '
+            "imports); got 'text'",
+        ),
+        (
+            {"dataset": "mbpp", "path": "x.jsonl", "columns": {"txt": "prompt"}},
+            "columns must map fields .* \\(fields: id, text, code, tests, setup, imports\\)",
+        ),
+        (
+            {"dataset": "livecodebench", "path": "x.jsonl", "columns": {"text": 3}},
+            "columns must map fields .* \\(fields: id, title, text, starter, public,",
+        ),
+        ({"columns": {"text": "prompt"}}, "columns .* \\(dataset=humaneval takes none\\)"),
+    ],
+)
+def test_bad_argument_types_fail_with_one_line(kwargs: dict[str, object], message: str) -> None:
+    pattern = message if "\\(" in message else re.escape(message)
+    with pytest.raises(TaskArgError, match=pattern) as caught:
+        CodingSuite(**kwargs)  # type: ignore[arg-type]
+    assert "\n" not in str(caught.value)
+
+
+def test_good_arguments_are_accepted() -> None:
+    CodingSuite(n=1, seed=0, timeout=1, columns={})
+    coding = CodingSuite(dataset="mbpp", path="x.jsonl", columns={"text": "prompt"}, timeout=0.5)
+    assert coding.columns == {"text": "prompt"} and coding.timeout == 0.5
+
+
+def test_strict_sandbox_names_the_task_argument(monkeypatch: pytest.MonkeyPatch) -> None:
+    weak = local.Plan(prefix=(), python="/usr/bin/python3", run_as=None, launcher_layers=())
+    monkeypatch.setattr(local, "plan", lambda: weak)
+    with pytest.raises(TaskArgError, match="use -T sandbox=auto to run anyway") as caught:
+        CodingSuite(sandbox="strict")
+    assert "isolation=auto" not in str(caught.value)
 
 
 def test_run_limits_grow_with_the_number_of_tests() -> None:

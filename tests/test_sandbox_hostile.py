@@ -164,3 +164,69 @@ def test_killing_its_own_process_group(problem: Problem) -> None:
     verdict = hostile(problem, "    os.killpg(0, signal.SIGKILL)\n", prelude="import os, signal\n")
     assert "crashed the test process (killed by SIGKILL" in verdict.feedback
     assert SUITE.verify(problem.target, problem).correct
+
+
+# --- forging the verdict: the candidate runs in a process apart from the one that judges it
+
+
+def test_writing_fake_results_to_the_results_channel(problem: Problem) -> None:
+    body = (
+        "    records = [{'event': 'end', 'step': k, 'ok': True} for k in range(50)]\n"
+        "    records.append({'event': 'done'})\n"
+        "    data = ''.join(json.dumps(r) + '\\n' for r in records).encode()\n"
+        "    for fd in range(3, 64):\n"
+        "        with contextlib.suppress(OSError):\n"
+        "            os.write(fd, data)\n"
+        "    for fd in range(3, 64):  # or reopen the judge's channel through /proc\n"
+        "        with contextlib.suppress(OSError):\n"
+        "            os.write(os.open(f'/proc/{os.getppid()}/fd/{fd}', os.O_WRONLY), data)\n"
+        "    os._exit(0)\n"
+    )
+    verdict = hostile(problem, body, prelude="import contextlib, json, os\n")
+    assert "ended the test process (the process exited with status 0)" in verdict.feedback
+    assert "It passes 0 of 7 tests." in verdict.feedback
+
+
+def test_patching_the_comparison(problem: Problem) -> None:
+    # walk up to whatever compares the result and make every comparison succeed
+    body = (
+        "    frame = sys._getframe()\n"
+        "    while frame is not None:\n"
+        "        ops = frame.f_globals.get('_OPS')\n"
+        "        if isinstance(ops, dict):\n"
+        "            for op in list(ops):\n"
+        "                ops[op] = lambda a, b: True\n"
+        "        frame = frame.f_back\n"
+        "    return None\n"
+    )
+    verdict = hostile(problem, body, prelude="import sys\n")
+    assert "returned None, which is wrong" in verdict.feedback
+
+
+def test_reading_the_expected_values_from_memory(problem: Problem) -> None:
+    # the tests never reach the candidate's process: not in its memory, not in the judge's
+    body = (
+        "    for obj in gc.get_objects():\n"
+        "        if isinstance(obj, dict) and 'steps' in obj:\n"
+        "            raise RuntimeError('found the tests')\n"
+        "    with open(f'/proc/{os.getppid()}/mem', 'rb'):\n"
+        "        raise RuntimeError('read the judge')\n"
+    )
+    verdict = hostile(problem, body, prelude="import gc, os\n")
+    assert "found the tests" not in verdict.feedback
+    assert "read the judge" not in verdict.feedback
+    assert "raised PermissionError" in verdict.feedback or "raised FileNotFoundError" in (
+        verdict.feedback
+    )
+
+
+def test_an_always_equal_subclass_of_a_plain_type(problem: Problem) -> None:
+    body = (
+        "    class Yes(int):\n"
+        "        def __eq__(self, other):\n"
+        "            return True\n"
+        "        __hash__ = int.__hash__\n"
+        "    return Yes(7)\n"
+    )
+    verdict = hostile(problem, body)
+    assert "returned 7, which is wrong" in verdict.feedback

@@ -20,9 +20,14 @@ Two kinds of tests:
 - stdin cases: the whole program runs once per case with the input on file descriptor 0 and its
   output captured from file descriptor 1, compared token by token.
 
-The verdict is computed in the same process as the candidate code: the sandbox protects the
-machine, not the score, from code written to fool the checker. The one cheap guard here rejects
-results whose class the candidate defined itself (an object whose `__eq__` always says yes).
+Two processes, so that the verdict cannot be forged: this one (the judge) holds the tests and
+the results channel and never runs candidate code; before it reads the tests it forks a server
+that loads the candidate program and answers calls to it with plain values (numbers, strings,
+bytes, None and lists, tuples, dicts and sets of them), sent back as `marshal` data and checked
+for type here. The server closes the results channel first and the judge is not dumpable, so
+the candidate can neither write records nor reach into the judge's memory: it can only return
+values, crash, or stall, and each of those is a failed test. Whatever the values' classes did
+(an `__eq__` that always says yes) stays in the server.
 """
 
 from __future__ import annotations
@@ -69,12 +74,264 @@ def show(value) -> str:
 
 class Channel:
     def __init__(self, fd: int) -> None:
-        self.fd, self.pid = fd, os.getpid()
+        self.fd = fd
 
     def send(self, **record) -> None:
-        if os.getpid() != self.pid:  # a forked child of the candidate code: never report
-            os._exit(0)
         write_record(self.fd, record)  # noqa: F821 (given by the sandbox bootstrap)
+
+
+# ------------------------------------------------------------------ the candidate's server
+
+_PLAIN_SCALARS = (bool, int, float, complex, str, bytes)
+_PLAIN_TYPES = (*_PLAIN_SCALARS, type(None), list, tuple, dict, set, frozenset)
+_MESSAGE_CAP = 64 << 20
+
+
+class Unplain(Exception):
+    """A value that is not plain data cannot leave the server."""
+
+
+class ServerEnded(Exception):
+    """The server died (exit, signal) or sent something that is not a reply."""
+
+    def __init__(self, info: dict) -> None:
+        super().__init__(info.get("detail", ""))
+        self.info = info
+
+
+class Raised(Exception):
+    """The candidate's code raised; `info` is what `failure` made of it in the server."""
+
+    def __init__(self, info: dict) -> None:
+        super().__init__()
+        self.info = info
+
+
+def plain(value, depth: int = 0):
+    """`value` as plain data. Subclasses become their base type (a custom `__eq__` must not
+    take part in the comparison); array-likes with `tolist` (numpy) become lists."""
+    if depth > 200:
+        raise Unplain("nested too deeply")
+    if value is None or type(value) in _PLAIN_SCALARS:
+        return value
+    for base in _PLAIN_SCALARS:
+        if isinstance(value, base):
+            return base(value)
+    if isinstance(value, dict):
+        return {plain(k, depth + 1): plain(v, depth + 1) for k, v in value.items()}
+    for base in (list, tuple, set, frozenset):
+        if isinstance(value, base):
+            return base(plain(v, depth + 1) for v in value)
+    if callable(getattr(type(value), "tolist", None)):
+        return plain(value.tolist(), depth + 1)
+    raise Unplain(type(value).__name__)
+
+
+def checked(value, depth: int = 0):
+    """Judge side: what arrived must be plain data (marshal can also carry code objects)."""
+    if type(value) not in _PLAIN_TYPES or depth > 201:
+        raise ServerEnded({"kind": "crash", "detail": "the test process sent a malformed reply"})
+    if isinstance(value, dict):
+        for key, item in value.items():
+            checked(key, depth + 1)
+            checked(item, depth + 1)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            checked(item, depth + 1)
+    return value
+
+
+def send_message(fd: int, message) -> None:
+    data = marshal.dumps(message)
+    data = len(data).to_bytes(8, "little") + data
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def read_exactly(fd: int, size: int) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def receive_message(fd: int):
+    """The next message, or None at end of file (or a message past the size cap)."""
+    head = read_exactly(fd, 8)
+    if head is None:
+        return None
+    size = int.from_bytes(head, "little")
+    if size > _MESSAGE_CAP:
+        return None
+    body = read_exactly(fd, size)
+    return None if body is None else marshal.loads(body)
+
+
+def serve(requests: int, replies: int) -> None:
+    """The server's loop: load the program, then answer calls and program runs."""
+    namespace: dict = {}
+    files = ("<solution>",)
+    code = None
+    while True:
+        request = receive_message(requests)
+        if request is None:
+            os._exit(0)
+        kind = request[0]
+        try:
+            if kind == "load":
+                _, context, solution, prelude, candidate, module_name, seconds = request
+                namespace.update(__name__=module_name, __builtins__=__builtins__)
+                phase = "load"
+                try:
+                    timed(seconds)
+                    exec(compile(context, "<problem>", "exec"), namespace)
+                    before = dict(namespace)
+                    exec(compile(solution, "<solution>", "exec"), namespace)
+                    # the test set-up (constants the problem names, e.g. MBPP's) as before
+                    exec(compile(prelude, "<test>", "exec"), namespace)
+                    if candidate:
+                        phase = "find"  # the function under test must exist
+                        eval(candidate, namespace)
+                    untimed()
+                    # what the program defines, for tests that call it by name
+                    defined = [
+                        name
+                        for name, value in namespace.items()
+                        if type(name) is str and callable(value) and before.get(name) is not value
+                    ]
+                    reply = ("loaded", defined)
+                except BaseException as error:
+                    untimed()
+                    info = failure(error, files)
+                    if phase == "find" and isinstance(error, NameError | AttributeError):
+                        info["missing"] = candidate
+                    reply = ("load_error", info)
+            elif kind == "call":
+                _, candidate, args, kwargs, seconds = request
+                try:
+                    timed(seconds)
+                    result = eval(candidate, namespace)(*args, **kwargs)
+                    untimed()
+                    reply = ("value", plain(result))
+                except Unplain as error:
+                    untimed()
+                    reply = ("unplain", str(error))
+                except BaseException as error:
+                    untimed()
+                    reply = ("raised", failure(error, files))
+            elif kind == "compile":
+                try:
+                    code = compile(request[1], "<solution>", "exec")
+                    reply = ("loaded", [])
+                except BaseException as error:
+                    reply = ("load_error", failure(error, files))
+            else:  # "program": one stdin case
+                _, i, text, seconds = request
+                reply = ("ran", *run_program(code, text, i, seconds, files))
+            send_message(replies, reply)
+        except BaseException as error:  # a reply that cannot be sent (a hostile value): say so
+            try:
+                send_message(replies, ("raised", failure(error, files)))
+            except BaseException:
+                os._exit(1)
+
+
+class Server:
+    """The judge's handle on the server process."""
+
+    def __init__(self, results_fd: int) -> None:
+        import ctypes
+
+        # not dumpable: a process of the same user may not ptrace this one or open its
+        # /proc/<pid>/mem or fds, so the server cannot reach the results channel through us
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
+        requests_r, requests_w = os.pipe()
+        replies_r, replies_w = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            keep = (requests_r, replies_w)
+            for fd in range(3, max(keep) + 1):  # the results channel first of all
+                if fd not in keep:
+                    try:  # noqa: SIM105 (contextlib would be one more import on every run)
+                        os.close(fd)
+                    except OSError:
+                        pass
+            os.closerange(max(keep) + 1, 1 << 16)
+            try:
+                serve(requests_r, replies_w)
+            finally:
+                os._exit(1)
+        os.close(requests_r)
+        os.close(replies_w)
+        self.requests, self.replies, self.alive = requests_w, replies_r, True
+        self.status: int | None = None
+
+    def ask(self, *request):
+        """Send a request and wait for the reply; a dead or silent server raises ServerEnded."""
+        if not self.alive:
+            raise ServerEnded({"kind": "crash", "detail": "the test process had already ended"})
+        try:
+            send_message(self.requests, request)
+            reply = receive_message(self.replies)
+        except StepTimeout:
+            self.kill()  # it is still running the call: nobody else will stop it
+            raise
+        except OSError:
+            reply = None
+        if not isinstance(reply, tuple) or not reply or not isinstance(reply[0], str):
+            raise ServerEnded(self.ended())
+        return reply
+
+    def kill(self) -> None:
+        if self.alive:
+            try:  # noqa: SIM105
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self.ended()
+
+    def ended(self) -> dict:
+        """Reap the server and say how it ended."""
+        if self.alive:
+            self.alive = False
+            _, status = os.waitpid(self.pid, 0)
+            self.status = os.waitstatus_to_exitcode(status)
+        code = self.status if self.status is not None else 0
+        if code >= 0:
+            return {"kind": "exit", "detail": f"the process exited with status {code}"}
+        name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+        if -code == signal.SIGXCPU:
+            return {"kind": "timeout", "detail": f"CPU time limit ({name})"}
+        if -code == signal.SIGKILL:
+            return {"kind": "crash", "detail": "killed by SIGKILL: by itself, or out of memory"}
+        return {"kind": "crash", "detail": f"killed by {name}"}
+
+
+class Remote:
+    """A function of the candidate program, called in the server."""
+
+    def __init__(self, server: Server, expression: str, seconds: float) -> None:
+        self.server, self.expression, self.seconds = server, expression, seconds
+
+    def __call__(self, *args, **kwargs):
+        try:
+            marshal.dumps((args, kwargs))
+        except ValueError:
+            raise TypeError(
+                "the test passes a value that cannot be sent to the program under test"
+            ) from None
+        reply = self.server.ask("call", self.expression, args, kwargs, self.seconds)
+        if reply[0] == "value" and len(reply) == 2:
+            return checked(reply[1])
+        if reply[0] == "unplain":
+            raise Raised({"kind": "unplain", "got_type": str(reply[1])[:100]})
+        if reply[0] == "raised" and len(reply) == 2 and isinstance(reply[1], dict):
+            raise Raised(reply[1])
+        raise ServerEnded({"kind": "crash", "detail": "the test process sent a malformed reply"})
 
 
 class Recorder:
@@ -167,18 +424,31 @@ def failure(error: BaseException, files: tuple) -> dict:
     return {"kind": "error", "error": error_info(error, files)}
 
 
-def defined_by_candidate(value, namespace: dict) -> bool:
-    module = getattr(type(value), "__module__", "")
-    return module == namespace["__name__"] or str(module).startswith("unittest.mock")
+_SERVER_KINDS = ("error", "exit", "timeout", "unplain")
 
 
-def run_step(
-    i: int, step: dict, namespace: dict, payload: dict, files: tuple, channel: Channel
-) -> dict:
-    recorder = None
-    if payload.get("candidate"):
-        target = eval(payload["candidate"], namespace)  # e.g. "find_zero", "Solution().twoSum"
-        recorder = Recorder(target, payload.get("display") or payload["candidate"], channel, i)
+def reported(info: dict) -> dict:
+    """What the (untrusted) server said about a failure, reduced to what a failure may say:
+    it can only ever make a test fail."""
+    kind = info.get("kind") if info.get("kind") in _SERVER_KINDS else "error"
+    clean: dict = {"kind": kind}
+    error = info.get("error")
+    if isinstance(error, dict):
+        clean["error"] = {
+            str(k)[:40]: v if isinstance(v, int) else str(v)[:400]
+            for k, v in list(error.items())[:10]
+            if isinstance(v, str | int)
+        }
+    for key in ("got_type", "missing", "detail"):
+        if isinstance(info.get(key), str):
+            clean[key] = info[key][:300]
+    return clean
+
+
+def run_step(step: dict, namespace: dict, recorder: Recorder | None) -> dict:
+    """One test, evaluated here; the candidate's functions run in the server."""
+    if recorder is not None:
+        recorder.last = None
         namespace["candidate"] = recorder
     result: dict = {"ok": True}
     try:
@@ -188,17 +458,17 @@ def run_step(
             left = eval(compile(left_src, "<test>", "eval"), namespace)
             right = eval(compile(right_src, "<test>", "eval"), namespace)
             if expected_side in ("left", "right"):
-                expected, got = (left, right) if expected_side == "left" else (right, left)
-                result["expected"] = show(expected)
-                if op == "==" and defined_by_candidate(got, namespace):
-                    result.update(ok=False, kind="suspicious", got_type=type(got).__name__)
-                    return result
+                result["expected"] = show(left if expected_side == "left" else right)
             if not _OPS[op](left, right):
                 result.update(ok=False, kind="wrong")
         else:
             exec(compile(step["source"], "<test>", "exec"), namespace)
+    except Raised as error:
+        result = {"ok": False, **reported(error.info), **result_expected(result)}
+    except ServerEnded as error:  # the judge's own account of how the server ended
+        result = {"ok": False, **error.info, **result_expected(result)}
     except BaseException as error:
-        result = {"ok": False, **failure(error, files), **result_expected(result)}
+        result = {"ok": False, **failure(error, ()), **result_expected(result)}
     finally:
         if recorder is not None and recorder.last is not None:
             result["call"] = recorder.last["call"]
@@ -217,39 +487,67 @@ def stops(result: dict) -> bool:
     return result.get("kind") in ("timeout", "exit") or error.get("type") == "MemoryError"
 
 
-def run_steps(payload: dict, channel: Channel) -> None:
-    files = ("<solution>",)
-    namespace = {"__name__": payload.get("module_name", "solution"), "__builtins__": __builtins__}
-    phase = "load"
-    try:
-        timed(payload["step_cpu_s"])
-        exec(compile(payload.get("context", ""), "<problem>", "exec"), namespace)
-        exec(compile(payload["solution"], "<solution>", "exec"), namespace)
-        exec(compile(payload.get("prelude", ""), "<test>", "exec"), namespace)
-        if payload.get("candidate"):
-            phase = "find"  # the function under test must exist
-            eval(payload["candidate"], namespace)
-        untimed()
-    except BaseException as error:
-        untimed()
-        info = failure(error, files)
-        if phase == "find" and isinstance(error, NameError | AttributeError):
-            info["missing"] = payload.get("display") or payload["candidate"]
-        channel.send(event="load_error", **info)
+def run_steps(payload: dict, channel: Channel, server: Server) -> None:
+    seconds = payload["step_cpu_s"]
+    display = payload.get("display") or payload.get("candidate")
+    prelude = payload.get("prelude", "")
+    request = ("load", payload.get("context", ""), payload["solution"], prelude)
+    loaded, defined = load(server, payload, *request), []
+    if isinstance(loaded, list):
+        defined = [name for name in loaded if isinstance(name, str) and name.isidentifier()]
+    else:
+        if loaded.get("missing"):
+            loaded["missing"] = display
+        channel.send(event="load_error", **loaded)
         return
+    # the tests' own namespace: the program's functions (called in the server), then the
+    # problem's context and the test prelude (trusted code: their definitions win)
+    namespace = {name: Remote(server, name, seconds) for name in defined}
+    namespace.update(__name__="tests", __builtins__=__builtins__)
+    exec(compile(payload.get("context", ""), "<problem>", "exec"), namespace)
+    exec(compile(prelude, "<test>", "exec"), namespace)
+    recorder = None
+    if payload.get("candidate"):
+        remote = Remote(server, payload["candidate"], seconds)
+        recorder = Recorder(remote, display, channel, 0)
     channel.send(event="loaded")
     for i, step in enumerate(payload["steps"]):
         channel.send(event="start", step=i)
+        if recorder is not None:
+            recorder.step = i
         try:
-            timed(payload["step_cpu_s"])
-            result = run_step(i, step, namespace, payload, files, channel)
+            # the server times the candidate's CPU; this bounds the test code and the wait
+            timed(seconds + 1)
+            result = run_step(step, namespace, recorder)
             untimed()
-        except BaseException as error:  # raised while binding the candidate or showing values
+        except BaseException as error:  # raised while showing values, or a late timeout
             untimed()
-            result = {"ok": False, **failure(error, files)}
+            server.kill()
+            result = {"ok": False, **failure(error, ())}
         channel.send(event="end", step=i, **result)
-        if stops(result):
+        if stops(result) or not server.alive:
             return
+
+
+def load(server: Server, payload: dict, *request) -> list | dict:
+    """Load the program in the server: the names it defines, or else the load_error record."""
+    if request[0] == "load":
+        request = (*request, payload.get("candidate"), payload.get("module_name", "solution"))
+        request = (*request, payload["step_cpu_s"])
+    try:
+        timed(payload["step_cpu_s"] + 1)
+        reply = server.ask(*request)
+        untimed()
+    except StepTimeout:
+        untimed()
+        return {"kind": "timeout"}
+    except ServerEnded as error:
+        untimed()
+        return error.info
+    if reply[0] == "loaded":
+        return reply[1] if len(reply) == 2 and isinstance(reply[1], list) else []
+    info = reply[1] if len(reply) == 2 and isinstance(reply[1], dict) else {}
+    return reported(info)
 
 
 def same_output(got: str, expected: str) -> bool:
@@ -312,23 +610,35 @@ def run_program(code, text: str, i: int, seconds: float, files: tuple) -> tuple[
     return result, got
 
 
-def run_stdin_cases(payload: dict, channel: Channel) -> None:
-    files = ("<solution>",)
-    try:
-        code = compile(payload["solution"], "<solution>", "exec")
-    except BaseException as error:
-        channel.send(event="load_error", **failure(error, files))
+def run_stdin_cases(payload: dict, channel: Channel, server: Server) -> None:
+    loaded = load(server, payload, "compile", payload["solution"])
+    if isinstance(loaded, dict):
+        channel.send(event="load_error", **loaded)
         return
     channel.send(event="loaded")
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized output fails a write instead
+    seconds = payload["step_cpu_s"]
     for i, case in enumerate(payload["stdin_cases"]):
         channel.send(event="start", step=i)
-        result, got = run_program(code, case["input"], i, payload["step_cpu_s"], files)
+        try:
+            timed(seconds + 1)
+            reply = server.ask("program", i, case["input"], seconds)
+            untimed()
+            ok = len(reply) == 3 and isinstance(reply[1], dict) and isinstance(reply[2], str)
+            if not ok:
+                raise ServerEnded({"kind": "crash", "detail": "a malformed reply"})
+            result, got = reply[1], reply[2]
+            result = {"ok": True} if result.get("ok") is True else {"ok": False, **reported(result)}
+        except StepTimeout:
+            untimed()
+            result, got = {"ok": False, "kind": "timeout"}, ""
+        except ServerEnded as error:
+            untimed()
+            result, got = {"ok": False, **error.info}, ""
         if result["ok"] and not same_output(got, case["output"]):
             result = {"ok": False, "kind": "wrong"}
         result["got"] = got if len(got) <= 2000 else got[:2000] + "..."
         channel.send(event="end", step=i, **result)
-        if stops(result):
+        if stops(result) or not server.alive:
             return
 
 
@@ -336,9 +646,13 @@ def main() -> None:
     channel = Channel(SANDBOX["results_fd"])  # noqa: F821 (given by the sandbox bootstrap)
     # `python -S` skips `site`, which is what defines exit() and quit(); programs use them
     builtins.exit = builtins.quit = sys.exit
+    server = Server(channel.fd)  # forked before the tests are read: it never holds them
     payload = marshal.loads(sys.stdin.buffer.read())  # from the host: trusted plain data
-    if payload.get("stdin_cases"):
-        run_stdin_cases(payload, channel)
-    else:
-        run_steps(payload, channel)
+    try:
+        if payload.get("stdin_cases"):
+            run_stdin_cases(payload, channel, server)
+        else:
+            run_steps(payload, channel, server)
+    finally:
+        server.kill()
     channel.send(event="done")

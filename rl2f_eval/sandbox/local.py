@@ -377,7 +377,7 @@ def check_isolation(mode: str) -> Plan:
     if missing and mode == "strict":
         raise SandboxUnavailable(
             f"strict sandbox isolation needs {', '.join(missing)}, which this machine does not "
-            f"give (in force: {', '.join(found.layers)}); use isolation=auto to run anyway"
+            f"give (in force: {', '.join(found.layers)}); use -T sandbox=auto to run anyway"
         )
     if missing:
         _warn_once(tuple(missing), found.layers)

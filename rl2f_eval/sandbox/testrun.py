@@ -89,7 +89,7 @@ class Failure:
     """The first failing test (or the failure to load the program at all)."""
 
     kind: str
-    """load_error | wrong | error | timeout | exit | memory | output | crash | suspicious"""
+    """load_error | wrong | error | timeout | exit | memory | output | crash | unplain"""
     step: int | None = None
     """Index into `TestSpec.steps` / `stdin_cases`; None when the program did not load."""
     call: str | None = None
@@ -188,10 +188,12 @@ def interpret(result: SandboxResult, spec: TestSpec, limits: Limits) -> TestOutc
 def _failure(kind: str, step: int | None, record: dict) -> Failure:
     error = record.get("error") if isinstance(record.get("error"), dict) else {}
     detail = ""
-    if kind == "suspicious":
-        detail = f"returned an object of class {record.get('got_type')} defined by the solution"
+    if kind == "unplain":
+        detail = f"returned an object of type {record.get('got_type')}, which is not plain data"
     if record.get("missing"):
         detail = f"the program does not define {record['missing']}"
+    elif not detail and isinstance(record.get("detail"), str):
+        detail = record["detail"]  # how the candidate's process ended
     return Failure(
         kind=kind,
         step=step,

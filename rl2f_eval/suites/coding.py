@@ -1,9 +1,10 @@
 """Coding: the student writes a Python function (or program); hidden tests run in the sandbox.
 
-Answer format: the last fenced code block tagged `python` (or `py`, or untagged) in the reply,
-closed by its fence. It must define the function the problem names, with its signature
-(HumanEval, MBPP, LeetCode-style LiveCodeBench: `class Solution`), or be a whole program that
-reads standard input (stdin-style LiveCodeBench). Standard library only.
+Answer format: the last fenced code block tagged `python` (or `py`, `python3`) in the reply, closed
+by its fence; only when no block is tagged so, the last untagged block. It must define the
+function the problem names, with its signature (HumanEval, MBPP, LeetCode-style LiveCodeBench:
+`class Solution`), or be a whole program that reads standard input (stdin-style LiveCodeBench).
+Standard library only.
 
 Verification runs the problem's tests one at a time in the sandbox (`rl2f_eval.sandbox`); only a
 pass of every test is correct (`score` is the fraction passed). What the student is told about the
@@ -27,7 +28,7 @@ from collections.abc import Mapping
 
 from inspect_ai.dataset import Sample
 
-from rl2f_eval.errors import TaskArgError, check_choice
+from rl2f_eval.errors import TaskArgError, check_choice, check_int
 from rl2f_eval.sandbox import Limits, SandboxUnavailable, check_isolation
 from rl2f_eval.sandbox.testrun import Failure, TestOutcome, TestSpec, run_tests
 from rl2f_eval.suites import coding_data
@@ -37,17 +38,18 @@ from rl2f_eval.suites.coding_data import CodeProblem
 DATASETS = ("humaneval", "mbpp", "livecodebench")
 REVEAL = ("input", "full", "none")
 
+PYTHON_TAGS = ("python", "python3", "py")
 _FENCE = re.compile(r"^```[ \t]*([\w+-]*)[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
 
 
 def extract_code(completion: str) -> str | None:
-    """The last closed ```python / ```py / ``` block of `completion` (None: there is none)."""
-    blocks = [
-        code
-        for language, code in _FENCE.findall(completion)
-        if language.lower() in ("", "python", "python3", "py")
-    ]
-    return blocks[-1] if blocks and blocks[-1].strip() else None
+    """The last closed ```python / ```py / ```python3 block of `completion`; only when there is
+    none, the last untagged ``` block (an untagged block after the code is often example
+    output). None: there is no such block, or it is empty."""
+    blocks = _FENCE.findall(completion)
+    tagged = [code for language, code in blocks if language.lower() in PYTHON_TAGS]
+    candidates = tagged or [code for language, code in blocks if not language]
+    return candidates[-1] if candidates and candidates[-1].strip() else None
 
 
 def fenced(code: str) -> str:
@@ -66,7 +68,8 @@ class CodingSuite(Suite):
         "block that starts with ```python and ends with ```. It must define the function the "
         "problem asks for, with the same name and parameters (helpers and imports are fine), "
         "or, when the problem reads standard input, be a complete program that prints the "
-        "answer. Only the last ```python block of your reply is run."
+        "answer. Only the last ```python block of your reply is run (an untagged ``` block only "
+        "when no block is tagged python)."
     )
 
     def __init__(
@@ -85,10 +88,13 @@ class CodingSuite(Suite):
     ) -> None:
         check_choice("dataset", dataset, DATASETS)
         check_choice("reveal", reveal, REVEAL)
-        if n is not None and n < 1:
-            raise TaskArgError(f"n must be at least 1, got {n}")
-        if timeout <= 0:
-            raise TaskArgError(f"timeout must be positive (CPU seconds per test), got {timeout}")
+        if n is not None:
+            check_int("n", n, 1)
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+            raise TaskArgError(
+                f"timeout must be a positive number (CPU seconds per test); got {timeout!r}"
+            )
+        _check_columns(dataset, columns)
         if dataset != "humaneval" and not path:
             raise TaskArgError(
                 f"dataset={dataset} needs -T path=... (a datasets name such as "
@@ -198,6 +204,23 @@ class CodingSuite(Suite):
         return found
 
 
+def _check_columns(dataset: str, columns: object) -> None:
+    """`columns` maps our field names to the dataset's column names, both strings."""
+    if columns is None:
+        return
+    fields = coding_data.COLUMNS.get(dataset, {})
+    allowed = f"fields: {', '.join(fields)}" if fields else f"dataset={dataset} takes none"
+    if (
+        not isinstance(columns, Mapping)
+        or (columns and not fields)
+        or not all(key in fields and isinstance(value, str) for key, value in columns.items())
+    ):
+        raise TaskArgError(
+            "columns must map fields to dataset column names, as in "
+            f'-T columns=\'{{"text": "prompt"}}\' ({allowed}); got {columns!r}'
+        )
+
+
 def _spec(problem: Problem) -> TestSpec:
     return TestSpec.from_dict(problem.metadata["tests"])
 
@@ -234,7 +257,7 @@ def describe(
             name = spec.display or spec.candidate
             return f"Your code does not define `{name}`, the function the problem asks for."
         return f"Your code raised {_error(error)}{_where(error, solution)} while loading."
-    case = f"test {failure.step + 1} of {outcome.total}" if failure.step is not None else ""
+    case = _case(spec, failure.step, outcome.total)
     if not case:
         on = "While loading, your code"
     elif reveal != "none" and failure.call:
@@ -247,10 +270,11 @@ def describe(
     passes = f" It passes {outcome.passed} of {outcome.total} tests."
     if failure.kind == "wrong":
         text = _wrong(failure, spec, on, reveal, stdin)
-    elif failure.kind == "suspicious":
+    elif failure.kind == "unplain":
         text = (
-            f"{on} returned an object of a class your own code defines; return plain values "
-            "(numbers, strings, lists, ...) so that the result can be compared."
+            f"{on} returned {failure.detail.removeprefix('returned ')}; return plain values "
+            "(numbers, strings, bytes, None, and lists, tuples, dicts or sets of them) so that "
+            "the result can be compared."
         )
     elif failure.kind == "error":
         text = f"{on} raised {_error(error)}{_where(error, solution)}."
@@ -271,6 +295,20 @@ def describe(
     if reveal == "full" and failure.step is not None and not stdin:
         text += f"\nThe failing test: `{_clip(spec.steps[failure.step].source, 500)}`"
     return text + passes
+
+
+def _case(spec: TestSpec, step: int | None, total: int) -> str:
+    """Which test failed, as `test k of n`: k and n both count checks only. Set-up steps
+    (`import math`, `rng = ...`) run as steps too, but are not tests; a failing one is named
+    as the set-up of the test it comes before."""
+    if step is None:
+        return ""
+    if spec.stdin_cases or not 0 <= step < len(spec.steps):
+        return f"test {step + 1} of {total}"
+    before = sum(s.check for s in spec.steps[:step])
+    if spec.steps[step].check:
+        return f"test {before + 1} of {total}"
+    return f"the set-up for test {min(before + 1, total)} of {total}"
 
 
 def _wrong(failure: Failure, spec: TestSpec, on: str, reveal: str, stdin: bool) -> str:

@@ -56,6 +56,9 @@ LIVECODEBENCH_COLUMNS = {
 }
 """Our field -> the column in livecodebench/code_generation_lite."""
 
+COLUMNS = {"mbpp": MBPP_COLUMNS, "livecodebench": LIVECODEBENCH_COLUMNS}
+"""The fields `-T columns=...` may map, per dataset (HumanEval ships with the package)."""
+
 # LeetCode-style solutions use these names without importing them (LeetCode pre-imports them)
 LEETCODE_CONTEXT = """from typing import *
 from collections import *
