@@ -70,6 +70,15 @@ CASES = [
     ("hardmath2-nonlinear_pde-001", r"-\tanh x; \tanh x", True),
     ("hardmath2-nonlinear_pde-001", r"\tanh x", False),
     ("hardmath2-nonlinear_pde-002", r"\frac{1}{2\cosh^2\left(\frac{x-t}{2}\right)}", True),
+    # a real variable is not sampled at positive integers only
+    ("champ-P_Polynomial_39", r"x^3 - 1 + |x| - x", False),
+    ("champ-P_Polynomial_39", r"(x - 1)(x^2 + x + 1)", True),
+    ("champ-P_Sequence_16", r"a^{1/2} + \sin(\pi a)", False),
+    ("champ-P_Sequence_16", r"\sqrt{|a|}", True),  # equal where the reference is real
+    # a count is: equal at the integers is equal
+    ("champ-P_Combinatorics_3",
+     r"2^{(2n-1+(-1)^n)/4} \left(\frac{2n-1+(-1)^n}{4}\right)!", True),
+    ("champ-P_Polynomial_28", r"\frac{n + 1 - \cos(\pi n)}{n + 2}", True),
 ]  # fmt: skip
 
 
@@ -82,6 +91,60 @@ def test_verdicts(problems, sample_id, answer, correct):
     if not correct:
         assert problem.target not in verdict.feedback
         assert problem.target in verdict.report  # the model teacher sees the reference
+
+
+def problem(target: str) -> Problem:
+    return Problem(id="p", input="a problem", target=target, metadata={})
+
+
+@pytest.mark.parametrize(
+    ("gold", "answer", "correct"),
+    [
+        # undeclared variables other than counts range over negative and non-integer reals
+        (r"|x|", "x", False),
+        (r"\lfloor x \rfloor", "x", False),
+        (r"\sin(\pi x)", "0", False),
+        (r"x^{3} - 1", r"x^3 - 1 + |x| - x", False),
+        (r"\sqrt{a}", r"a^{1/2} + \sin(\pi a)", False),
+        (r"x^n", r"e^{n \ln |x|}", False),  # a real x and a count n together
+        (r"\frac{a^{3} + 2 b}{3 a}", r"\frac{a^2}{3} + \frac{2|b|}{3a}", False),
+        (r"\sqrt{a}", r"\sqrt{-a}", False),  # never both real: nothing to compare
+        (r"|x|", r"\sqrt{x^2}", True),
+        (r"|x|", r"\max(x, -x)", True),
+        (r"\sin 2x", r"2\sin x \cos x", True),
+        (r"\ln x", r"\frac{1}{2}\ln(x^2)", True),  # points where the reference is complex: skipped
+        (r"\cos(\pi x)", r"\frac{(-1)^x + (-1)^{-x}}{2}", True),  # complex terms, a real sum
+        (r"x^n", r"e^{n \ln x}", True),
+        # counts (n, k, m, r) stay integers
+        (r"\binom{n}{2}", r"\frac{n(n-1)}{2}", True),
+        (r"\left\lfloor \frac{n}{2} \right\rfloor", r"\frac{2n - 1 + (-1)^n}{4}", True),
+        (r"\frac{n + 1}{r + 1}", r"\frac{n + 1}{r + 1} + \sin(\pi n)", True),
+    ],
+)  # fmt: skip
+def test_undeclared_variables_are_sampled_by_kind(gold, answer, correct):
+    suite = MathSuite("aime")
+    verdict = suite.verify(answer, problem(gold))
+    assert verdict.correct is correct, verdict.report
+
+
+@pytest.mark.parametrize(
+    ("gold", "answer", "says"),
+    [
+        ("(2, 1)", "(1, 2)", "Your answer is not equivalent to the correct answer."),
+        ("(1, 2)", "(2, 1)", "Your answer is not equivalent to the correct answer."),
+        (r"\{(1, 2), (2, 1)\}", "(1, 2)",
+         "it is an interval or a pair, but the answer is a set or list of values"),
+        (r"\{(1, 2), (2, 1)\}", "(1, 2), (3, 1)", "at least one element is wrong"),
+        (r"(1, \infty)", "(3, 2)", "it is a tuple, but the answer is an interval"),
+        ("(0, 1)", "5", "it is a single expression, but the answer is an interval or a pair"),
+    ],
+)  # fmt: skip
+def test_pairs_that_parse_as_intervals(gold, answer, says):
+    """`(1, 2)` parses as an open interval and `(2, 1)` as a pair: a swapped pair is a wrong
+    value, not a wrong form (which would also give the order away)."""
+    verdict = MathSuite("aime").verify(answer, problem(gold))
+    assert not verdict.correct
+    assert says in verdict.feedback
 
 
 @pytest.mark.parametrize(
@@ -100,6 +163,9 @@ def test_verdicts(problems, sample_id, answer, correct):
         ("hardmath2-boundary_layers-001", r"\frac{3}{1+x} - e^{-x/\epsilon}",
          "Evaluated at sample values of epsilon, x, it is off by between 100% and 1000%"),
         ("hardmath2-nonlinear_pde-001", r"\tanh x", "wrong number of solutions"),
+        ("champ-P_Number-Theory_4", "(5, 6)", "not equivalent to the correct answer."),
+        ("champ-P_Number-Theory_39", "(0, 2)", "it is an interval or a pair, but the answer is a "
+         "set or list of values"),
     ],
 )  # fmt: skip
 def test_feedback_says_how_the_answer_is_wrong(problems, sample_id, answer, says):

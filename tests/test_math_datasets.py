@@ -74,7 +74,7 @@ def test_mmath_parts():
     assert all(s.target.lstrip("-").isdigit() for s in aime + math500)
     assert dataset_names("mmath") == ["aime", "math500"]
     assert dataset_names(["champ", "aime", "champ"]) == ["champ", "aime"]
-    with pytest.raises(TaskArgError, match="dataset must be among"):
+    with pytest.raises(TaskArgError, match="dataset must be one of champ, aime"):
         dataset_names("gsm8k")
 
 
@@ -182,3 +182,31 @@ def test_suite_argument_errors():
         MathSuite(rtol=2)
     with pytest.raises(TaskArgError, match="check_timeout"):
         MathSuite(check_timeout=0)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        ({"dataset": 5}, "dataset must be one of champ, aime, math500, mmath, hardmath2, hf; "
+         "got 5"),
+        ({"dataset": [5]}, "dataset must be one of champ, aime, math500, mmath, hardmath2, hf; "
+         "got 5"),
+        ({"dataset": ""}, "dataset must name at least one of champ, aime"),
+        ({"dataset": None}, "dataset must be one of champ"),
+        ({"rtol": True}, "rtol must be a number between 0 and 1; got True"),
+        ({"check_timeout": True}, "check_timeout must be a positive number; got True"),
+        ({"hf_split": ["a"]}, "hf_split must be a name or path; got ['a']"),
+        ({"problem_field": None}, "problem_field must be a name or path; got None"),
+        ({"hf_path": {"a": 1}}, "hf_path must be a name or path (or left out)"),
+    ],
+)  # fmt: skip
+def test_bad_suite_arguments_are_one_line_errors(args, says):
+    with pytest.raises(TaskArgError) as error:
+        MathSuite(**args)
+    assert says in str(error.value) and "\n" not in str(error.value)
+
+
+def test_numbers_given_for_names_are_their_text():
+    # -T hf_split=2024: YAML makes a number of it
+    suite = MathSuite("hf", hf_path="data.jsonl", hf_split=2024, hf_config=1)
+    assert (suite.hf_args["split"], suite.hf_args["config"]) == ("2024", "1")

@@ -84,3 +84,15 @@ def test_candidates_find_math_and_numbers():
     assert r"\sqrt{3}" in found
     cue = {c.text: c.in_math for c in candidates("The answer is 7, not 3 of them.")}
     assert cue == {"7": True, "3": False}
+
+
+def test_candidates_find_plain_text_math():
+    feedback = (
+        r"It is 2^(n-1), or n(n-3)/2, or sqrt(2) with 3*2**n; not $x^2$, the n-th well-known "
+        "x-axis, 3 (roughly) or step 2."
+    )
+    found = {c.text: c for c in candidates(feedback)}
+    for run in ("2^(n-1)", "n(n-3)/2", "sqrt(2)", "3*2**n"):
+        assert found[run].in_math
+    assert found["3*2**n"].latex == "3*2^n"
+    assert not {"n-th", "well-known", "x-axis", "3 (roughly)", "step 2", "x^2"} & set(found)

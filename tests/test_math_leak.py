@@ -36,6 +36,13 @@ def suite():
         ("204", "Recheck steps 1 to 3; 24 minutes is 0.4 hours.", []),
         (r"2^{n-1}", r"You want $\frac{2^n}{2}$ here.", [r"$\frac{2^n}{2}$"]),
         (r"2^{n-1}", r"Count subsets of $n-1$ objects.", []),
+        # plain-text math outside $...$
+        (r"2^{n - 1}", "So it is 2^(n-1) in the end.", ["2^(n-1)"]),
+        (r"2^{n - 1}", "Halve it: 2**n / 2.", ["2**n / 2"]),
+        (r"\frac{n \left(n - 3\right)}{2}", "the answer is n(n-3)/2.", ["n(n-3)/2"]),
+        (r"\sqrt{2}", "it is sqrt(2)", ["sqrt(2)"]),
+        (r"2^{n-1}", "The n-th term is well-known: try 2^(n+1) or n-1 objects.", []),
+        ("204", "So 200 + 4 minutes in all; recheck steps 2-3.", ["200 + 4"]),
     ],
 )
 def test_equivalent_forms_are_leaks(suite, target, feedback, leaked):

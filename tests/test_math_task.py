@@ -102,7 +102,7 @@ def test_bad_arguments_are_one_line_errors(tmp_path):
         capture_output=True, text=True, cwd=ROOT, timeout=300,
     )  # fmt: skip
     assert result.returncode != 0
-    assert "dataset must be among champ, aime, math500, mmath, hardmath2, hf; got 'gsm8k'" in (
+    assert "dataset must be one of champ, aime, math500, mmath, hardmath2, hf; got 'gsm8k'" in (
         result.stdout + result.stderr
     )
     assert "Traceback" not in result.stdout + result.stderr

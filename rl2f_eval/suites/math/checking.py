@@ -5,9 +5,12 @@ Two stages:
    own SIGALRM timeouts off: the caller bounds the whole check from outside.
 2. A numeric fallback in the style of HARDMath2's grader for formulas: take the right-hand side
    (`y(x) \\sim ...`), parse it to SymPy, substitute sampled values for the variables (the
-   problem's declared parameters, drawn from [1, 2] as HARDMath2 does; otherwise integers, since
-   undeclared variables are counts like n, k) and compare with a relative tolerance. It also
-   measures how far off a wrong formula is, and says why an answer has the wrong form.
+   problem's declared parameters, drawn from [1, 2] as HARDMath2 does) and compare with a
+   relative tolerance. Undeclared variables are sampled by name: count-like names (n, m, k, r,
+   i, j, l, N, M, K, subscripted or not) at integers, as CHAMP uses them for sizes and indices;
+   any other (x, a, b) at positive and negative non-integers, where a point at which the
+   reference or the answer is not a finite real number is skipped. It also measures how far off
+   a wrong formula is, and says why an answer has the wrong form.
 """
 
 from __future__ import annotations
@@ -154,12 +157,43 @@ def _names(expr: sympy.Basic) -> set[str]:
     return {str(s) for s in expr.free_symbols}
 
 
+COUNT_NAMES = re.compile(r"[nmkrijlNMK](?:_.*)?")
+"""Undeclared variables with these names are counts or indices (CHAMP's n, m, k, r): integers."""
+
+
+def _is_count(name: str) -> bool:
+    return bool(COUNT_NAMES.fullmatch(name))
+
+
+_REAL_POINTS = (
+    ((0.2, 3.8, 1),) * 3 + ((4.2, 14.8, 1),) * 2 + ((0.2, 3.8, -1),) * 3 + ((0.2, 3.8, 0),) * 2
+)
+"""(low, high, sign) of the values of undeclared real variables at each sample point."""
+MIN_REAL_POINTS = 2
+"""With real variables, at least this many points where both sides are finite real numbers."""
+
+
 def _points(names: list[str], declared: bool, count: int) -> list[dict[str, sympy.Number]]:
     rng = random.Random(42)  # fixed, as HARDMath2's grader: the same points for every answer
     if declared:
         return [{v: sympy.Float(rng.uniform(1, 2), 30) for v in names} for _ in range(count)]
-    # undeclared variables are counts (n, k, m): distinct small integers, spread out
-    return [{v: sympy.Integer(rng.randint(3, 14)) for v in names} for _ in range(2 * count)]
+    counts = [v for v in names if _is_count(v)]
+    reals = [v for v in names if not _is_count(v)]
+    if not reals:  # counts (n, k, m): distinct small integers, spread out
+        return [{v: sympy.Integer(rng.randint(3, 14)) for v in names} for _ in range(2 * count)]
+    # other variables are real: positive and negative non-integers (|x| is not x, floor(x) is
+    # not x, sin(pi x) is not 0), small and larger; the last points mix signs (sign 0: random)
+    points = []
+    for low, high, sign in _REAL_POINTS:
+        point: dict[str, sympy.Number] = {v: sympy.Integer(rng.randint(3, 14)) for v in counts}
+        for v in reals:
+            point[v] = sympy.Float(rng.uniform(low, high) * (sign or rng.choice((1, -1))), 30)
+        points.append(point)
+    return points
+
+
+def _real(value: complex | None) -> bool:
+    return value is not None and abs(value.imag) <= RTOL * abs(value.real) + ATOL
 
 
 def _fast(expr: sympy.Basic, args: list[sympy.Symbol]):
@@ -230,12 +264,17 @@ def _numeric(
         )
     names = sorted(allowed)
     gold_at, pred_at = _evaluator(gold, names), _evaluator(pred, names)
+    # undeclared real variables range over negative numbers too, outside many a formula's domain:
+    # only points where both sides are real count (the reference's domain, not the answer's)
+    real = params is None and not all(_is_count(n) for n in names)
     worst, used, samples = 0.0, 0, []
     for point in _points(names, params is not None, POINTS):
         g = gold_at(point)
-        if g is None:
+        if g is None or (real and not _real(g)):
             continue
         p = pred_at(point)
+        if real and not _real(p):
+            continue
         used += 1
         at = ", ".join(f"{k}={float(v):.6g}" for k, v in point.items())
         shown = "undefined" if p is None else f"{p:.6g}"
@@ -244,7 +283,7 @@ def _numeric(
             # relative to the reference; where it vanishes, relative to the answer's size
             scale = abs(g) if abs(g) > ATOL else max(abs(p) if p is not None else 0.0, ATOL)
             worst = max(worst, math.inf if p is None else abs(p - g) / scale)
-    if not used:
+    if used < (MIN_REAL_POINTS if real else 1):
         return None
     report = "; ".join(samples)
     if worst == 0.0:
@@ -344,12 +383,38 @@ def _check_one(gold: str, pred: str, params: list[str] | None, rtol: float) -> C
     return _explain(gold_obj, pred_obj, params, rtol)
 
 
+def _pair_like(obj: object) -> bool:
+    """An open interval with finite ends, `(a, b)`: it may as well be an ordered pair."""
+    return (
+        isinstance(obj, sympy.Interval)
+        and obj.left_open
+        and obj.right_open
+        and all(end.is_finite is not False for end in (obj.left, obj.right))
+    )
+
+
+def _as_pairs(obj: object) -> object:
+    """`obj` with every open interval `(a, b)` (at the top level or in a set) read as a pair."""
+    if _pair_like(obj):
+        return sympy.Tuple(obj.left, obj.right)
+    if isinstance(obj, sympy.FiniteSet):
+        return sympy.FiniteSet(*(_as_pairs(e) for e in obj.args))
+    return obj
+
+
 def _explain(gold: object, pred: object, params: list[str] | None, rtol: float) -> Check:
     """Not equivalent: say how (the form differs, or the value is off and by how much)."""
     gold_shape, pred_shape = _shape(gold), _shape(pred)
+    gold_word, pred_word = _SHAPE_WORDS[gold_shape], _SHAPE_WORDS[pred_shape]
+    if gold_shape != pred_shape and (_pair_like(gold) or _pair_like(pred)):
+        # `(1, 2)` parses as an interval, `(2, 1)` as a pair: before saying the form differs,
+        # read every such interval as the pair it may be (a swapped pair is a wrong value)
+        gold_word = "an interval or a pair" if _pair_like(gold) else gold_word
+        pred_word = "an interval or a pair" if _pair_like(pred) else pred_word
+        gold, pred = _as_pairs(gold), _as_pairs(pred)
+        gold_shape, pred_shape = _shape(gold), _shape(pred)
     if gold_shape != pred_shape:
-        words = _SHAPE_WORDS[pred_shape], _SHAPE_WORDS[gold_shape]
-        return Check(False, "form", "it is {}, but the answer is {}".format(*words))
+        return Check(False, "form", f"it is {pred_word}, but the answer is {gold_word}")
     if gold_shape == "set" and isinstance(gold, sympy.FiniteSet):
         if len(gold) != len(pred):
             return Check(False, "form", "it has the wrong number of elements")

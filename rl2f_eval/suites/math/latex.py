@@ -167,6 +167,12 @@ _NUMBER = re.compile(r"(?<![\w.^_/\\])-?\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)?(?
 _LATEX_ATOM = re.compile(
     rf"-?\\frac\s*(?:{_GROUP}|\d)\s*(?:{_GROUP}|\d)|-?\d*\s*\\sqrt\s*(?:\[\d+\])?\s*(?:{_GROUP}|\d)"
 )
+# plain-text math as a student or teacher types it: 2^(n-1), n(n-3)/2, sqrt(2), 3*2**n
+_ASCII_ATOM = r"(?:\d+(?:\.\d+)?|[A-Za-z]+|\((?:[^()]|\([^()]*\))*\))"
+_ASCII_MATH = re.compile(
+    rf"(?<![\w\\.]){_ASCII_ATOM}(?:\s*(?:\*\*|[-+*/^])\s*{_ASCII_ATOM}|{_ASCII_ATOM}|!)*"
+)
+_ASCII_WORDS = re.compile(rf"(?:{KNOWN_FUNCTIONS}|sqrt|binom|pi)")
 _VALUE_CUE = re.compile(
     r"(?:answer|result|value|equals?|equal to|should be|must be|is|get|gives?|obtain|=|≈)\W{0,3}$",
     re.IGNORECASE,
@@ -190,6 +196,17 @@ def candidates(feedback: str) -> list[Candidate]:
             add(part, part, True)
     for m in _LATEX_ATOM.finditer(feedback):
         add(m.group(0), m.group(0), True)
+    # outside math spans, runs of plain-text math: with an operator or a function call, and no
+    # word but function names and one-letter variables (`n-th`, `well-known` are prose)
+    plain = _MATH_SPANS.sub(lambda m: " " * len(m.group(0)), feedback)
+    for m in _ASCII_MATH.finditer(plain):
+        run = m.group(0)
+        words = re.findall(r"[A-Za-z]+", run)
+        call = any(w != "pi" and re.match(rf"{w}\s*\(", run[run.index(w) :]) for w in words)
+        if not (re.search(r"[-+*/^!]", run) or call) or not re.search(r"[\w)]$", run):
+            continue
+        if all(len(w) == 1 or _ASCII_WORDS.fullmatch(w) for w in words):
+            add(run, run.replace("**", "^"), True)
     for m in _NUMBER.finditer(feedback):
         before = feedback[max(0, m.start() - 30) : m.start()]
         add(m.group(0), m.group(0), bool(_VALUE_CUE.search(before)))

@@ -93,6 +93,22 @@ def _number(text: str) -> Fraction | None:
         return None
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _text(name: str, value: object, optional: bool = False) -> str | None:
+    """A name or path argument. `-T hf_split=2024` arrives as a number (YAML): take its text."""
+    if value is None and optional:
+        return None
+    if _is_number(value):
+        return str(value)
+    if not isinstance(value, str) or not value.strip():
+        allowed = "a name or path" + (" (or left out)" if optional else "")
+        raise TaskArgError(f"{name} must be {allowed}; got {value!r}")
+    return value
+
+
 class MathSuite(Suite):
     name = "hard_math"
     answer_format = ANSWER_FORMAT
@@ -113,10 +129,20 @@ class MathSuite(Suite):
         check_timeout: float = 20.0,
     ) -> None:
         self.datasets = datasets.dataset_names(dataset)
-        if not (isinstance(rtol, int | float) and 0 < rtol < 1):
+        if not (_is_number(rtol) and 0 < rtol < 1):
             raise TaskArgError(f"rtol must be a number between 0 and 1; got {rtol!r}")
-        if not (isinstance(check_timeout, int | float) and check_timeout > 0):
+        if not (_is_number(check_timeout) and check_timeout > 0):
             raise TaskArgError(f"check_timeout must be a positive number; got {check_timeout!r}")
+        data_path = _text("data_path", data_path, optional=True)
+        hf_path, hf_config = _text("hf_path", hf_path, True), _text("hf_config", hf_config, True)
+        hf_split = _text("hf_split", hf_split)
+        problem_field, answer_field = (
+            _text("problem_field", problem_field),
+            _text("answer_field", answer_field),
+        )
+        solution_field = _text("solution_field", solution_field, True)
+        id_field = _text("id_field", id_field, True)
+        parameters_field = _text("parameters_field", parameters_field, True)
         if data_path is not None and "hardmath2" not in self.datasets:
             raise TaskArgError(
                 "data_path is the HARDMath2 directory: use it with dataset=hardmath2"
@@ -206,8 +232,9 @@ class MathSuite(Suite):
 
     def leaked(self, feedback: str, problem: Problem) -> list[str]:
         """Spans of `feedback` equivalent to the answer: the answer verbatim, or any math span,
-        LaTeX fraction/root or number in it that the checker finds equivalent (`1/2`, `0.5`,
-        `\\frac12`). A small integer answer counts only where written as math or as a value."""
+        LaTeX fraction/root, plain-text formula (`2^(n-1)`, `sqrt(2)`) or number in it that the
+        checker finds equivalent (`1/2`, `0.5`, `\\frac12`). A small integer answer counts only
+        where written as math or as a value."""
         target = strip_name(problem.target)
         value = _number(target)
         small = value is not None and value.denominator == 1 and abs(value) <= SMALL_INTEGER

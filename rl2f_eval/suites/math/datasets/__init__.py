@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rl2f_eval.errors import TaskArgError
+from rl2f_eval.errors import TaskArgError, check_choice
 from rl2f_eval.suites.math.datasets.common import Loaded
 
 OFFLINE = ("champ", "aime", "math500")
@@ -12,18 +12,25 @@ DATASETS = (*OFFLINE, "mmath", "hardmath2", "hf")
 ALIASES = {"mmath": ("aime", "math500")}
 
 
-def dataset_names(dataset: str | list[str]) -> list[str]:
+def dataset_names(dataset: object) -> list[str]:
     """`"champ,aime"` or `["champ", "aime"]` (Inspect parses -T a,b as a list) -> names."""
-    items = dataset.split(",") if isinstance(dataset, str) else [str(d) for d in dataset]
+    if isinstance(dataset, str):
+        items = dataset.split(",")
+    elif isinstance(dataset, list | tuple):
+        items = dataset
+    else:  # `-T dataset=5`: YAML made a number of it
+        items = [dataset]
     names: list[str] = []
-    for item in (i.strip() for i in items if str(i).strip()):
-        if item not in DATASETS:
-            raise TaskArgError(f"dataset must be among {', '.join(DATASETS)}; got {item!r}")
+    for item in items:
+        item = item.strip() if isinstance(item, str) else item
+        if item == "":
+            continue
+        check_choice("dataset", item, DATASETS)
         for name in ALIASES.get(item, (item,)):
             if name not in names:
                 names.append(name)
     if not names:
-        raise TaskArgError("dataset is empty")
+        raise TaskArgError(f"dataset must name at least one of {', '.join(DATASETS)}; got none")
     return names
 
 
@@ -46,4 +53,5 @@ def load(name: str, data_path: str | None = None, **hf_args: Any) -> Loaded:
         if not hf_args.get("path"):
             raise TaskArgError("dataset=hf needs -T hf_path=NAME_OR_FILE")
         return hf.load(**hf_args)
-    raise TaskArgError(f"dataset must be among {', '.join(DATASETS)}; got {name!r}")
+    check_choice("dataset", name, DATASETS)
+    raise AssertionError(f"no loader for {name}")
