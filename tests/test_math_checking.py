@@ -178,9 +178,9 @@ def test_feedback_says_how_the_answer_is_wrong(problems, sample_id, answer, says
 def test_a_check_past_its_deadline_is_a_wrong_turn_not_a_hang(problems):
     _, problem = problems["hardmath2-boundary_layers-004"]
     hurried = MathSuite("hardmath2", data_path=str(FIXTURE), check_timeout=0.05)
-    # an answer no other test checks (a worker answers a repeated check from SymPy's cache in ms);
-    # comparing this integral numerically takes SymPy ~20 s, never 50 ms
-    verdict = hurried.verify(r"\int_{1}^{x} \frac{\cos u}{7+u^{3}} du", problem)
+    # an answer whose numeric check takes SymPy over a minute (an infinite series at each sample
+    # point), so no warm worker or cache can finish it within the deadline
+    verdict = hurried.verify(r"\sum_{k=1}^{\infty} \frac{\sin(k x)}{k^{2} + \epsilon}", problem)
     assert not verdict.correct
     assert "could not be checked within 0.05 seconds" in verdict.feedback
     assert "timed out" in verdict.report
