@@ -49,12 +49,21 @@ class Logs:
     of the 4 scored, 2 are solved at turn 2 and 2 never (their "right" reply is wrong)."""
     cancelled: Path
     """A copy of scripted/b's log marked cancelled with only its first 3 samples."""
+    empty: Path
+    """A copy of scripted/a's log as Inspect leaves a run before any sample finished: status
+    started, no results, no samples."""
 
 
-def _run(log_dir: Path, model: str | None = None, log_format: str = "eval", **kwargs) -> Path:
-    task_args = {**MAZE_ARGS, **kwargs.pop("task_args", {})}
+def _run(
+    log_dir: Path,
+    model: str | None = None,
+    log_format: str = "eval",
+    task: str = TASK,
+    **kwargs,
+) -> Path:
+    task_args = {**(MAZE_ARGS if task == TASK else {}), **kwargs.pop("task_args", {})}
     [log] = inspect_eval(
-        TASK,
+        task,
         model=model,
         task_args=task_args,
         log_dir=str(log_dir),
@@ -106,6 +115,7 @@ def didactic_logs() -> Logs:
     subset = _run(root / "subset", "scripted/a", task_args={"n": 4}, **_scripted("right", answers))
     errors = _run(root / "errors", "scripted/e", **_scripted("wrong,right", partial))
     cancelled = _cancelled_copy(scripted_b, root / "cancelled")
+    empty = _copy(scripted_a, root / "empty", "started", samples=0)
     return Logs(
         root=root,
         answers=answers,
@@ -119,15 +129,27 @@ def didactic_logs() -> Logs:
         subset=subset,
         errors=errors,
         cancelled=cancelled,
+        empty=empty,
     )
 
 
 def _cancelled_copy(source: Path, folder: Path) -> Path:
     """What Inspect leaves after a cancelled run: status cancelled, no results, some samples."""
+    return _copy(source, folder, "cancelled", samples=3)
+
+
+def _copy(source: Path, folder: Path, status: str, samples: int) -> Path:
+    """A copy of a log with `status`, no results and only its first `samples` samples."""
     log: EvalLog = read_eval_log(str(source))
-    log.status, log.results = "cancelled", None
-    log.samples = (log.samples or [])[:3]
+    log.status, log.results = status, None
+    log.samples = (log.samples or [])[:samples]
     folder.mkdir(parents=True)
-    target = folder / source.name.replace("_maze_", "_maze-cancelled_")
+    target = folder / source.name.replace("_maze_", f"_maze-{status}_")
     write_eval_log(log, str(target))
     return target
+
+
+def oracle_run(log_dir: Path, task: str, **task_args) -> Path:
+    """One oracle run (right from turn 1, verifier teacher) of `task`: needs no model."""
+    args = {"teacher": "verifier", "oracle_turn": 1, **task_args}
+    return _run(log_dir, task=task, task_args=args)

@@ -8,7 +8,9 @@ from inspect_ai.analysis import evals_df
 from inspect_ai.log import read_eval_log
 from inspect_ai.model import GenerateConfig
 from results_logs import TURNS, N, didactic_logs
+from typer.testing import CliRunner
 
+from rl2f_eval.cli import app
 from rl2f_eval.results.boards import summarise
 from rl2f_eval.results.load import load_results, run_identity
 from rl2f_eval.results.stats import CIMethod
@@ -223,3 +225,22 @@ def test_run_identity_names_boards_and_rows(logs):
     hot.eval.model_generate_config = GenerateConfig(temperature=0.7)
     assert run_identity(hot)["run"] != base["run"]
     assert run_identity(hot)["details"]["student --temperature"] == "0.7"
+
+
+def test_logs_without_samples_are_skipped_with_a_note(logs, tmp_path):
+    """A run that has not finished a sample yet (or was cancelled or failed before one did)
+    leaves a log with no samples: leaderboard, curves and compare say so instead of crashing."""
+    results = load_results([logs.main, logs.empty])
+    note = f"{logs.empty.name}: no samples yet (the run has not finished"
+    assert any(n.startswith(note) for n in results.notes)
+    assert len(summarise(results, resamples=200).leaderboard) == 6
+    runner = CliRunner()
+    sources = ["--log-dir", str(logs.main), "--log-dir", str(logs.empty)]
+    for command in ("leaderboard", "curves"):
+        out = tmp_path / command
+        result = runner.invoke(app, [command, *sources, "--out", str(out), "--resamples", "200"])
+        assert result.exit_code == 0, result.output
+        assert "no samples yet" in result.output
+    compared = runner.invoke(app, ["compare", str(logs.empty), str(logs.scripted_a)])
+    assert compared.exit_code == 2 and "no samples yet" in compared.output
+    assert "Traceback" not in compared.output

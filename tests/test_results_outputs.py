@@ -1,20 +1,21 @@
 """Curves, paired comparison and transcript export, on real logs of tasks/maze.py."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from inspect_ai.log import read_eval_log
 from matplotlib.image import imread
-from results_logs import LEAKY_FEEDBACK, TURNS, didactic_logs
+from results_logs import LEAKY_FEEDBACK, TURNS, didactic_logs, oracle_run
 
 from rl2f_eval.didactic import prompts
 from rl2f_eval.results.boards import Summary, summarise
 from rl2f_eval.results.compare import ComparisonError, compare_runs
 from rl2f_eval.results.export import export_transcripts
 from rl2f_eval.results.load import load_results
-from rl2f_eval.results.plots import write_curves
+from rl2f_eval.results.plots import file_names, write_curves
 
 
 @pytest.fixture(scope="module")
@@ -83,8 +84,8 @@ def test_export_holds_only_the_student_conversation(logs, tmp_path):
     out = tmp_path / "transcripts.jsonl"
     report = export_transcripts([logs.main, logs.errors], out)
     records = [json.loads(line) for line in out.read_text().splitlines()]
-    # 6 runs x 6 problems, the 2-epoch oracle twice, + 4 scored of the errors run
-    assert report.records == len(records) == 6 * 6 + 6 + 4
+    # 3 scripted runs x 6 problems + 4 scored of the errors run; the 3 oracle runs are skipped
+    assert report.records == len(records) == 3 * 6 + 4
     assert any("left out 2 errored" in note for note in report.notes)
     for record in records:
         roles = [m["role"] for m in record["messages"]]
@@ -147,3 +148,53 @@ def test_plots_survive_undefined_values(tmp_path):
     )
     written = write_curves(Summary(pd.DataFrame(), curves), tmp_path)
     assert sorted(p.name for p in written) == ["curves.csv", "t.png", "t.svg"]
+
+
+def test_export_skips_oracle_runs(logs, tmp_path):
+    """An oracle's attempts are the reference answers: its logs are never exported."""
+    out = tmp_path / "oracles.jsonl"
+    report = export_transcripts([logs.oracle_1, logs.oracle_2, logs.oracle_3], out)
+    assert report.records == 0 and out.read_text() == ""
+    skipped = [note for note in report.notes if "skipped, an oracle run" in note]
+    assert len(skipped) == 3 and "oracle_turn=2" in " ".join(skipped)
+    export_transcripts([logs.main], out)
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert records and not any(r["student"].startswith("oracle") for r in records)
+
+
+def test_export_counts_a_sample_once_from_the_newest_log(logs, tmp_path):
+    """The cancelled copy of scripted/b's log repeats 3 of its samples (as every `inspect
+    eval-retry` log repeats the finished ones): each is exported once, from the log the
+    leaderboard counts it from."""
+    out = tmp_path / "t.jsonl"
+    report = export_transcripts([logs.main, logs.cancelled], out)
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    keys = [(r["student"], r["teacher"], r["sample_id"], r["epoch"]) for r in records]
+    assert report.records == len(records) == len(set(keys)) == 3 * 6
+    assert any("left out 3 samples that a newer log" in note for note in report.notes)
+    counted = load_results([logs.main, logs.cancelled]).samples
+    b = counted[counted["log"].isin([str(logs.scripted_b), str(logs.cancelled)])]
+    expected = {(i, Path(log).name) for i, log in zip(b["id"], b["log"], strict=True)}
+    exported = {(r["sample_id"], r["log"]) for r in records if r["student"] == "scripted/b"}
+    assert exported == expected
+    assert sum(log == logs.cancelled.name for _, log in exported) == 3
+
+
+def test_boards_whose_names_slug_alike_get_their_own_figures(tmp_path):
+    """`arithmetic (ops=+)` and `arithmetic (ops=*)` both slug to `arithmetic_ops`: each board
+    keeps its own figure, named by a short stable hash of its label."""
+    task = "tasks/arithmetic.py"
+    for ops in ("+", "*"):
+        oracle_run(tmp_path / "logs", task, n=4, ops=ops, turns=2, oracle_turn=2)
+    summary = summarise(load_results([tmp_path / "logs"]), resamples=200)
+    boards = sorted(set(summary.curves["task"]))
+    assert boards == ["arithmetic (ops=*)", "arithmetic (ops=+)"]
+    names = file_names(boards)
+    assert len(set(names.values())) == 2 and names == file_names(boards)
+    assert all(name.startswith("arithmetic_ops-") for name in names.values())
+    written = write_curves(summary, tmp_path / "out")
+    figures = [p for p in written if p.suffix in (".png", ".svg")]
+    assert len(figures) == len(set(figures)) == 2 * 2 * 2  # 2 boards x (acc, fix rate) x 2
+    for board, name in names.items():
+        assert board in (tmp_path / "out" / "curves" / f"{name}.svg").read_text()
+    assert file_names(["maze"]) == {"maze": "maze"}  # no hash where the slug is unique

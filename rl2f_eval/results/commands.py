@@ -129,9 +129,10 @@ def curves(
 ) -> None:
     """Per-turn learning curves: acc@k against k, one line per student and teacher, per task.
 
-    Writes OUT/curves/<task>.png and .svg (with 95% bands), OUT/curves/<task>_fix_rate.png and
-    .svg (of the problems still open after turn k-1, the share solved at turn k), and the numbers
-    behind them in OUT/curves.csv.
+    Writes `OUT/curves/TASK.png` and `.svg` (with 95% bands), `OUT/curves/TASK_fix_rate.png` and
+    `.svg` (of the problems still open after turn k-1, the share solved at turn k), and the numbers
+    behind them in `OUT/curves.csv`. Where two task names give the same file name (say
+    `arithmetic (ops=+)` and `arithmetic (ops=*)`), each gets a short hash of its name appended.
     """
     from rl2f_eval.results.plots import write_curves
 
@@ -196,8 +197,10 @@ def export(
     One record per scored sample: {"messages": [{"role", "content"}, ...], "task", "sample_id",
     "epoch", "student", "teacher", "turns", "solved_turn" (null if unsolved), "leak_count", "log"}.
     The messages are what the student saw and said (problem, attempts, feedback); teacher
-    prompts, reference answers and verifier reports are never included. Feedback the leak guard
-    flagged is kept as the student saw it: filter on leak_count to drop such episodes.
+    prompts, reference answers and verifier reports are never included, and oracle runs
+    (-T oracle_turn=K) are skipped. A sample in several logs of one run (inspect eval-retry) is
+    exported once, from the newest log. Feedback the leak guard flagged is kept as the student
+    saw it: filter on leak_count to drop such episodes.
     """
     from rl2f_eval.results.export import export_transcripts
 

@@ -20,6 +20,7 @@ from rl2f_eval.results.stats import (
     CIMethod,
     mcnemar_exact,
     paired_difference,
+    pooled,
     seed_for,
     sign_flip_p,
 )
@@ -78,7 +79,9 @@ def _single_run(results: Results, name: str) -> pd.Series:
         )
         raise ComparisonError(
             f"{name} must hold exactly one run (one task, student, teacher and turn limit); "
-            f"it holds {len(results.runs)}" + (f": {found}" if found else "")
+            f"it holds {len(results.runs)}"
+            + (f": {found}" if found else "")
+            + ("" if found or not results.notes else f" ({'; '.join(results.notes)})")
         )
     return results.runs.iloc[0]
 
@@ -124,7 +127,7 @@ def compare_runs(
     rows = []
     for metric in metrics:
         estimate = paired_difference(pairs_a[metric], pairs_b[metric], method, resamples, rng)
-        value_a, value_b = _value(pairs_a[metric]), _value(pairs_b[metric])
+        value_a, value_b = pooled(pairs_a[metric]), pooled(pairs_b[metric])
         p_value, test = _paired_test(metric, pairs_a[metric][0], pairs_b[metric][0], resamples, rng)
         rows.append(
             {
@@ -151,11 +154,6 @@ def compare_runs(
 def _pairs(results: Results, turns: int, problems: set[str]) -> dict:
     samples = results.samples[results.samples["problem"].isin(problems)]
     return metric_pairs(problem_table(samples, turns), turns)
-
-
-def _value(pair: tuple[np.ndarray, np.ndarray]) -> float:
-    num, den = pair
-    return float(num.sum() / den.sum()) if den.sum() > 0 else np.nan
 
 
 def _paired_test(

@@ -21,7 +21,13 @@ from typing import Any
 
 import pandas as pd
 from inspect_ai.analysis import SampleColumn, samples_df
-from inspect_ai.log import EvalLog, EvalSampleSummary, list_eval_logs, read_eval_log
+from inspect_ai.log import (
+    EvalLog,
+    EvalSample,
+    EvalSampleSummary,
+    list_eval_logs,
+    read_eval_log,
+)
 
 from rl2f_eval.didactic.task import didactic_task
 
@@ -42,14 +48,16 @@ STATUS_TEXT = {
 @dataclass
 class Results:
     samples: pd.DataFrame
-    """One row per scored sample: board, run, id, epoch, problem (id + text hash), score keys."""
+    """One row per scored sample: board, run, log (its file), id, epoch, problem (id + text
+    hash), score keys. A sample scored in several logs of its run appears once, from the newest."""
     runs: pd.DataFrame
     """One row per run: board, run, task, student, teacher, turns, logs."""
     notes: list[str] = field(default_factory=list)
     """What a reader must know: skipped logs, incomplete runs, errored or duplicate samples."""
 
 
-def _didactic_score(sample: EvalSampleSummary) -> dict[str, float] | None:
+def didactic_score(sample: EvalSample | EvalSampleSummary) -> dict[str, Any] | None:
+    """The didactic scorer's score dict of a sample (or its summary); None if it has none."""
     for name, score in (sample.scores or {}).items():
         if name.split("/")[-1] == SCORER and isinstance(score.value, dict):
             return dict(score.value)
@@ -66,7 +74,7 @@ SAMPLE_COLUMNS = [
     SampleColumn("epoch", path="epoch", required=True, type=int),
     SampleColumn("error", path="error", default=""),
     SampleColumn("problem_hash", path=_problem_hash),
-    SampleColumn("score_*", path=_didactic_score),
+    SampleColumn("score_*", path=didactic_score),
 ]
 
 
@@ -213,7 +221,11 @@ def load_results(
         except Exception as error:
             notes.append(f"{name}: skipped, its samples could not be read ({error!s:.200})")
             continue
-        failed = frame["error"].fillna("") != ""
+        if frame.empty:  # started, cancelled or failed before any sample finished
+            status = STATUS_TEXT.get(header.status, f"ended with status {header.status}")
+            notes.append(f"{name}: no samples yet (the run {status}); skipped")
+            continue
+        failed = frame.get("error", pd.Series("", index=frame.index)).fillna("") != ""
         errored = frame[failed]
         has_score = frame["score_acc_at_1"].notna() if "score_acc_at_1" in frame else False
         scored = frame[~failed & has_score]
@@ -234,7 +246,11 @@ def load_results(
         logs.append({**identity, "log": location, "created": created, "status": header.status})
         scored = scored.rename(columns=lambda c: c.removeprefix("score_"))
         scored = scored.drop(columns=["error", "sample_id", "eval_id"], errors="ignore")
-        frames.append(scored.assign(run=identity["run"], board=identity["board"], created=created))
+        frames.append(
+            scored.assign(
+                run=identity["run"], board=identity["board"], log=location, created=created
+            )
+        )
     if not logs:
         return Results(pd.DataFrame(), pd.DataFrame(), notes)
     per_log = _disambiguate(pd.DataFrame(logs))

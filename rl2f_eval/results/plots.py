@@ -5,7 +5,9 @@ Uses matplotlib's object API on the Agg canvas: no pyplot state, no display need
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +27,19 @@ TITLES = {"acc": "learning curves", "fix_rate": "fix rate per turn"}
 
 def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or "task"
+
+
+def file_names(boards: list[str]) -> dict[str, str]:
+    """A file name per board label: its slug, plus a short hash of the label where two labels
+    share a slug (`arithmetic (ops=+)`, `arithmetic (ops=*)`): no figure overwrites another."""
+    slugs = {board: slug(board) for board in boards}
+    repeated = Counter(slugs.values())
+    return {
+        board: name
+        if repeated[name] == 1
+        else f"{name}-{hashlib.sha1(board.encode()).hexdigest()[:8]}"
+        for board, name in slugs.items()
+    }
 
 
 def _figure(task: str, curves: pd.DataFrame, metric: str, ci_text: str) -> Figure:
@@ -67,6 +82,7 @@ def write_curves(summary: Summary, out: Path) -> list[Path]:
     written: list[Path] = []
     if summary.curves.empty:
         return written
+    names = file_names(sorted(set(map(str, summary.curves["task"]))))
     for task, curves in summary.curves.groupby("task", sort=True):
         for metric, suffix in (("acc", ""), ("fix_rate", "_fix_rate")):
             data = curves[(curves["metric"] == metric) & curves["value"].notna()]
@@ -74,7 +90,7 @@ def write_curves(summary: Summary, out: Path) -> list[Path]:
                 continue
             figure = _figure(str(task), data, metric, summary.ci_text)
             for fmt in FORMATS:
-                path = folder / f"{slug(str(task))}{suffix}.{fmt}"
+                path = folder / f"{names[str(task)]}{suffix}.{fmt}"
                 figure.savefig(path, dpi=150)
                 written.append(path)
     table = out / "curves.csv"

@@ -42,6 +42,12 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
 
 
+def pooled(pair: tuple[np.ndarray, np.ndarray]) -> float:
+    """sum(num) / sum(den) of one metric's (numerator, denominator) per problem; NaN if empty."""
+    num, den = pair
+    return float(_ratio(num.sum(), den.sum()))
+
+
 def resampled_sums(columns: np.ndarray, resamples: int, rng: np.random.Generator) -> np.ndarray:
     """Column sums of `resamples` bootstrap resamples of the rows (problems) of `columns`."""
     n = len(columns)
@@ -56,7 +62,7 @@ def resampled_sums(columns: np.ndarray, resamples: int, rng: np.random.Generator
 def _influence(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """Per-problem linearisation of sum(num)/sum(den) (delta method; for a mean: value - mean)."""
     mean_den = den.mean()
-    return (num - float(_ratio(num.sum(), den.sum())) * den) / mean_den
+    return (num - pooled((num, den)) * den) / mean_den
 
 
 def ratio_estimates(
@@ -108,7 +114,7 @@ def paired_difference(
 ) -> Estimate:
     """ratio(b) - ratio(a) over the same problems, resampled jointly (pairs stay together)."""
     (num_a, den_a), (num_b, den_b) = a, b
-    value = float(_ratio(num_b.sum(), den_b.sum()) - _ratio(num_a.sum(), den_a.sum()))
+    value = pooled(b) - pooled(a)
     n = len(num_a)
     if method is CIMethod.bootstrap and n > 0:
         sums = resampled_sums(np.column_stack([num_a, den_a, num_b, den_b]), resamples, rng)
