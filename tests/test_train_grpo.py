@@ -195,10 +195,12 @@ def test_exported_checkpoints_agree_and_evaluate_through_inspect(trained, tmp_pa
     held_out = [str(p.id) for p in trained["run"].held_out]
     assert record["held_out_sample_ids"] == held_out
     command = (
-        f"inspect eval {TASK} -T n=81 -T turns=2 -T teacher=verifier --sample-id {held_out[0]}"
+        f"inspect eval {TASK} -T n=81 -T turns=2 -T teacher=verifier --max-tokens 10 "
+        f"--sample-id {held_out[0]}"
     )
     assert (
-        f"{command} --model hf/local -M model_path={merged_dir}" in record["evaluate_held_out_with"]
+        f"{command} --model hf/local -M model_path={merged_dir} -M do_sample=false"
+        in record["evaluate_held_out_with"]
     )
     [log] = eval(
         arithmetic(n=81, turns=2, teacher="verifier"),  # what tasks/arithmetic.py builds

@@ -36,9 +36,12 @@ def train_command(
     """Fine-tune an open checkpoint with RL (GRPO via TRL) on multi-turn didactic episodes.
 
     Writes to output_dir:
-    metrics.jsonl: per step reward, acc_at_1, acc_at_n, kl, tokens_per_s; per eval acc_at_k
-    eval/: held-out transcripts; checkpoints/: resumable, every save_every steps
-    final/: merged checkpoint and/or LoRA adapter; export.json: the inspect eval commands
+
+    - metrics.jsonl: per step reward, acc_at_1, acc_at_n, kl, tokens_per_s; per eval acc_at_k
+    - eval/: held-out transcripts
+    - checkpoints/: resumable, every save_every steps
+    - final/: merged checkpoint and/or LoRA adapter; final/export.json: the inspect eval
+      commands that reproduce the held-out evaluation
     """
     # imported here: the config pulls in Inspect, and `rl2f-eval --help` should answer at once
     from rl2f_eval.train.config import TrainConfigError, load_config, split_problems

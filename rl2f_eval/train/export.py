@@ -1,16 +1,18 @@
 """Checkpoints that the evaluation harness loads as they are.
 
 - `merged/`: a plain Hugging Face checkpoint (LoRA folded into the weights) with its tokenizer:
-  `inspect eval tasks/maze.py --model hf/local -M model_path=DIR/merged` on CPU, or
-  `--model vllm/DIR/merged` on a GPU.
+  `inspect eval tasks/maze.py --model hf/local -M model_path=DIR/merged -M do_sample=false` on
+  CPU, or `--model vllm/DIR/merged --temperature 0` on a GPU.
 - `adapter/`: the LoRA adapter alone (small), served on the base model:
-  `--model vllm/BASE:DIR/adapter`.
-`export.json` records what was written, the base model and the commands above.
+  `--model vllm/BASE:DIR/adapter --temperature 0`.
+`export.json` records what was written, the base model and the commands above, with the task
+arguments, teacher binding and `--max-tokens` of the training-time evaluation (greedy, as it is).
 """
 
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +28,20 @@ def eval_commands(
     task: str = "tasks/maze.py",
     sample_ids: list[str] | None = None,
 ) -> list[str]:
-    """`task`: the task file and its -T arguments; `sample_ids`: restrict to these samples."""
+    """`inspect eval` of each exported checkpoint, decoding greedily as the training-time
+    evaluation does. `task`: the task file, its -T arguments and any other options
+    (`rl2f_eval.train.run.task_spec`); `sample_ids`: restrict to these samples."""
     if sample_ids:
-        task = f"{task} --sample-id {','.join(map(str, sample_ids))}"
+        task = f"{task} --sample-id {shlex.quote(','.join(map(str, sample_ids)))}"
     commands = []
     if "merged" in paths:
-        commands.append(f"inspect eval {task} --model hf/local -M model_path={paths['merged']}")
-        commands.append(f"inspect eval {task} --model vllm/{paths['merged']}")
+        merged = shlex.quote(f"model_path={paths['merged']}")
+        commands.append(f"inspect eval {task} --model hf/local -M {merged} -M do_sample=false")
+        vllm = shlex.quote(f"vllm/{paths['merged']}")
+        commands.append(f"inspect eval {task} --model {vllm} --temperature 0")
     if "adapter" in paths:
-        commands.append(f"inspect eval {task} --model vllm/{base}:{paths['adapter']}")
+        adapter = shlex.quote(f"vllm/{base}:{paths['adapter']}")
+        commands.append(f"inspect eval {task} --model {adapter} --temperature 0")
     return commands
 
 
@@ -46,9 +53,11 @@ def export_model(
     base: str = "",
     task: str = "tasks/maze.py",
     held_out_ids: list[str] | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, Path]:
     """Write `model` (a PeftModel or a plain model) under `out_dir` in `fmt`, and export.json
-    with the commands that evaluate it (on the held-out samples when their ids are given).
+    with the commands that evaluate it (on the held-out samples when their ids are given) and
+    `notes` on reproducing the training-time evaluation with them.
     Merging folds the adapter into `model`'s base weights in place: call this after training."""
     if fmt not in FORMATS:
         raise ValueError(f"export must be one of {', '.join(FORMATS)}; got {fmt!r}")
@@ -74,6 +83,7 @@ def export_model(
         "evaluate_held_out_with": eval_commands(paths, base, task, held_out_ids)
         if held_out_ids
         else [],
+        "notes": notes or [],
     }
     (out_dir / "export.json").write_text(json.dumps(record, indent=2) + "\n")
     return paths

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import shutil
 import time
 from collections.abc import Callable
@@ -59,14 +61,70 @@ def lora_config(spec: LoraSpec | None) -> Any:
     )
 
 
+def _task_arg(name: str, value: Any) -> str:
+    """`-T name=value`, quoted for the shell, the value as YAML that Inspect reads back as it is
+    (`+` stays bare; `*`, a YAML alias, becomes `"*"`)."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    try:
+        same = yaml.safe_load(text) == value
+    except yaml.YAMLError:
+        same = False
+    return f"-T {shlex.quote(f'{name}={text if same else json.dumps(value)}')}"
+
+
+def teacher_role(spec: TeacherSpec) -> str:
+    """`--model-role teacher=...` binding the teacher model as training built it: model, base
+    URL, model args and generation settings (Inspect's inline YAML/JSON role syntax, where
+    `model_args.base_url` reaches `get_model(base_url=...)`)."""
+    role: dict[str, Any] = {"model": spec.model}
+    model_args = {**spec.model_args, **({"base_url": spec.base_url} if spec.base_url else {})}
+    if model_args:
+        role["model_args"] = model_args
+    role["max_tokens"] = spec.max_tokens
+    if spec.temperature is not None:
+        role["temperature"] = spec.temperature
+    return f"--model-role {shlex.quote('teacher=' + json.dumps(role, separators=(',', ':')))}"
+
+
 def task_spec(config: TrainConfig, suite: Suite) -> str:
-    """The Inspect task and -T arguments that evaluate like the held-out evaluation does."""
+    """Everything of `inspect eval` but the student model that reproduces the held-out
+    evaluation: the task with its -T arguments (suite, turns, teacher, privileged, leak), the
+    teacher's role binding and the student's `--max-tokens`. Greedy decoding is per provider
+    (`rl2f_eval.train.export.eval_commands`)."""
+    teacher = config.teacher
     args = {**config.suite.args, **config.eval.suite_args}
-    parts = [f"tasks/{suite.name}.py", *(f"-T {k}={v}" for k, v in args.items())]
-    parts += [f"-T turns={config.eval.turns or config.turns}", f"-T teacher={config.teacher.name}"]
-    if config.teacher.name == "model":
-        parts.append(f"--model-role teacher={config.teacher.model}")
+    args |= {"turns": config.eval.turns or config.turns, "teacher": teacher.name}
+    if teacher.name == "model" and not teacher.privileged:  # only the model teacher reads it
+        args["privileged"] = False
+    if teacher.leak != "flag":
+        args["leak"] = teacher.leak
+    parts = [f"tasks/{suite.name}.py", *(_task_arg(k, v) for k, v in args.items())]
+    if teacher.name == "model":
+        parts.append(teacher_role(teacher))
+    parts.append(f"--max-tokens {config.max_tokens}")
     return " ".join(parts)
+
+
+def eval_notes(config: TrainConfig) -> list[str]:
+    """What a reader of export.json must know to reproduce the held-out evaluation."""
+    notes = [
+        "Each command decodes greedily with the training config's max_tokens, as the held-out "
+        "evaluation during training did (hf: -M do_sample=false; vllm: --temperature 0)."
+    ]
+    teacher = config.teacher
+    if teacher.name == "model" and teacher.base_url:
+        notes.append(
+            f"The teacher ({teacher.model}) is reached at {teacher.base_url}: start that server "
+            "first (scripts/train-gpu.sh does so for training)."
+        )
+    if teacher.name == "self":
+        notes.append(
+            f"teacher=self: during training the critic was teacher.model ({teacher.model}); "
+            "in inspect eval the self teacher is the evaluated model, so these commands measure "
+            "the export's own self-critique, not the training-time setting. Inspect has no way "
+            "to bind another model to the self teacher."
+        )
+    return notes
 
 
 def prepare_output(config: TrainConfig, resume: bool, overwrite: bool) -> None:
@@ -126,6 +184,7 @@ class TrainingRun:
             base=self.base_model,
             task=self.task,
             held_out_ids=[str(p.id) for p in self.held_out],
+            notes=eval_notes(self.config),
         )
 
 
