@@ -256,12 +256,14 @@ def test_a_killed_run_resumes_with_eval_retry_to_the_same_results(sig, tmp_path)
         *("--model", "scripted/student", "-M", f"answers={answers}"),
         *("-M", "script=wrong,wrong,right", "-M", "latency=0.2", "--max-connections", "2"),
         *("-T", "size=3", "-T", "n=12", "-T", "seed=2", "-T", "turns=3", "-T", "teacher=verifier"),
-        *("--log-dir", str(logs), "--display", "none"),
+        # samples reach the log file two at a time (Inspect's default is 10 of the 12: the run
+        # could then end before the interruption lands)
+        *("--log-dir", str(logs), "--log-buffer", "2", "--display", "none"),
     ]
     cli = dict(cwd=TASKS.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     process = subprocess.Popen([INSPECT, "eval", "tasks/maze.py", *args], **cli)
     deadline = time.monotonic() + 240
-    # interrupt once a first batch of samples is in the log (12 samples flush every 4)
+    # interrupt once a first batch of samples is in the log
     while time.monotonic() < deadline and process.poll() is None:
         files = list(logs.glob("*.eval")) if logs.exists() else []
         if files and flushed_samples(files[0]) > 0:
