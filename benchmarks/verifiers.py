@@ -10,7 +10,6 @@ sandbox's cost; `sandbox_cost` measures that alone (a trivial program, against a
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import time
 from collections.abc import Callable
@@ -46,20 +45,13 @@ VERIFIER_BENCHES: list[VerifierBench] = [
 
 def sandbox_cost(runs: int = 20) -> dict[str, Any]:
     """Median seconds for a bare interpreter start and for a sandboxed run of `pass`."""
+    from benchmarks.sandbox import median_ms
     from rl2f_eval.sandbox import describe, local, run_python
-
-    def median(action: Callable[[], object]) -> float:
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            action()
-            times.append(time.perf_counter() - start)
-        return statistics.median(times)
 
     python = local.plan().python
     return {
-        "bare_ms": 1000 * median(lambda: subprocess.run([python, "-I", "-S", "-c", "pass"])),
-        "sandbox_ms": 1000 * median(lambda: run_python("pass")),
+        "bare_ms": median_ms(lambda: subprocess.run([python, "-I", "-S", "-c", "pass"]), runs),
+        "sandbox_ms": median_ms(lambda: run_python("pass"), runs),
         "layers": describe()["layers"],
         "runs": runs,
     }

@@ -65,6 +65,9 @@ def didactic_score(sample: EvalSample | EvalSampleSummary) -> dict[str, Any] | N
 
 
 def _problem_hash(sample: EvalSampleSummary) -> str:
+    # the summary's input, which Inspect cuts at 5,120 characters: reading whole samples to hash
+    # all of it would cost the quick load; two problems that share an id and those characters
+    # but differ later would pair (a suite's ids name its problems, so this takes a bad dataset)
     text = sample.input if isinstance(sample.input, str) else repr(sample.input)
     return hashlib.sha1(text.encode()).hexdigest()[:12]
 

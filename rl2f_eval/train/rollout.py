@@ -71,14 +71,14 @@ class Episode:
 
 @dataclass
 class RolloutStats:
-    """Counters since the last `drain`: what the metrics log reports as tokens/s."""
+    """Counters since the last `drain`: what the metrics log reports as tokens/s and episodes."""
 
     student_tokens: int = 0
     generation_seconds: float = 0.0
     episodes: int = 0
 
     def drain(self) -> dict[str, float]:
-        out = {}
+        out: dict[str, float] = {"episodes": float(self.episodes)}
         if self.generation_seconds > 0:
             out["tokens_per_s"] = self.student_tokens / self.generation_seconds
         self.student_tokens, self.generation_seconds, self.episodes = 0, 0.0, 0
