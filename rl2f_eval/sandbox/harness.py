@@ -1,9 +1,9 @@
 """Runs inside the sandbox: loads a candidate program, then runs its tests one at a time.
 
 Shipped as source text (standard library only) and started by `testrun.py` through
-`run_python`; the payload comes on stdin as JSON. It writes one JSON record per event to the
-results channel, *before* and after each test, so that the parent can name the test that was
-running even when the process is killed (timeout, memory, `os._exit`):
+`run_python`; the payload comes on stdin as `marshal` data. It writes one JSON record per event
+to the results channel, *before* and after each test, so that the parent can name the test that
+was running even when the process is killed (timeout, memory, `os._exit`):
 
     {"event": "loaded"} | {"event": "load_error", "error": {...}}
     {"event": "start", "step": i}
@@ -12,22 +12,24 @@ running even when the process is killed (timeout, memory, `os._exit`):
     {"event": "done"}
 
 Two kinds of tests:
-- steps: Python statements run in the program's namespace (an HumanEval `check` body split into
-  its statements, MBPP asserts, call-style LiveCodeBench cases). The function under test is
-  bound to `candidate` through a recorder that notes the outermost call and what it returned.
+- steps: Python statements run in the tests' own namespace (an HumanEval `check` body split into
+  its statements, MBPP asserts, call-style LiveCodeBench cases), where the program's functions
+  are proxies that call them in the server. The function under test is bound to `candidate`
+  through a recorder that notes the outermost call and what it returned.
   A step with `compare` = [left, op, right] evaluates the two sides separately, so a failure can
   show expected against got.
-- stdin cases: the whole program runs once per case with the input on file descriptor 0 and its
-  output captured from file descriptor 1, compared token by token.
+- stdin cases: the whole program runs in the server once per case with the input on file
+  descriptor 0 and its output captured from file descriptor 1; the judge compares it token by
+  token.
 
 Two processes, so that the verdict cannot be forged: this one (the judge) holds the tests and
 the results channel and never runs candidate code; before it reads the tests it forks a server
 that loads the candidate program and answers calls to it with plain values (numbers, strings,
 bytes, None and lists, tuples, dicts and sets of them), sent back as `marshal` data and checked
 for type here. The server closes the results channel first and the judge is not dumpable, so
-the candidate can neither write records nor reach into the judge's memory: it can only return
-values, crash, or stall, and each of those is a failed test. Whatever the values' classes did
-(an `__eq__` that always says yes) stays in the server.
+the candidate can neither write records nor reach into the judge's memory: it can return
+values, raise, crash or stall, and only right values pass. Whatever the values' classes did (an
+`__eq__` that always says yes) stays in the server.
 """
 
 from __future__ import annotations
