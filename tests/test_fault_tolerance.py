@@ -261,7 +261,13 @@ def test_a_killed_run_resumes_with_eval_retry_to_the_same_results(sig, tmp_path)
         *("--log-dir", str(logs), "--log-buffer", "2", "--display", "none"),
     ]
     cli = dict(cwd=TASKS.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    process = subprocess.Popen([INSPECT, "eval", "tasks/maze.py", *args], **cli)
+    # SIGINT as a terminal delivers it: a shell starts background jobs (CI runners, `cmd &`) with
+    # SIGINT ignored, which the child would inherit and the interruption would never land
+    process = subprocess.Popen(
+        [INSPECT, "eval", "tasks/maze.py", *args],
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        **cli,
+    )
     deadline = time.monotonic() + 240
     # interrupt once a first batch of samples is in the log
     while time.monotonic() < deadline and process.poll() is None:
