@@ -47,27 +47,21 @@ def sample_errored() -> bool:
     return any(isinstance(event, ErrorEvent) for event in transcript().events)
 
 
-def _ratio(numerators: list[float], denominators: list[float]) -> float | None:
-    total = sum(denominators)
-    return sum(numerators) / total if total else None
-
-
-def _ratio_stderr(numerators: list[float], denominators: list[float]) -> float | None:
-    """Delta-method standard error of sum(num) / sum(den), clustered by problem."""
-    n, total = len(numerators), sum(denominators)
-    if n < 2 or not total:
-        return None
-    ratio = sum(numerators) / total
-    residuals = sum((y - ratio * x) ** 2 for y, x in zip(numerators, denominators, strict=True))
-    return (residuals * n / (n - 1)) ** 0.5 / total
-
-
 @metric
 def didactic_summary() -> Metric:
     # Every metric is a ratio of per-problem sums, as in rl2f_eval.results.metrics: with --epochs
     # Inspect first averages each score key over a problem's epochs, and a ratio of those means
     # is still the ratio over all episodes (a mean of per-problem ratios would not be).
     def compute(scores: list[SampleScore]) -> dict[str, float | None]:
+        # imported here, as Inspect's own stderr metric imports numpy: not at task load
+        import numpy as np
+
+        from rl2f_eval.results.stats import pooled, ratio_stderr
+
+        def ratio(num: list[float], den: list[float], of=pooled) -> float | None:
+            value = of((np.array(num, dtype=float), np.array(den, dtype=float)))
+            return None if np.isnan(value) else value
+
         values = [s.score.value for s in scores if isinstance(s.score.value, dict)]
         if not values:
             return {}
@@ -77,13 +71,13 @@ def didactic_summary() -> Metric:
             # of the episodes still open after turn k-1, the share solved at turn k
             before = [v[f"acc_at_{k - 1}"] for v in values]
             fixed = [v[f"acc_at_{k}"] - b for v, b in zip(values, before, strict=True)]
-            result[f"fix_rate_at_{k}"] = _ratio(fixed, [1 - b for b in before])
+            result[f"fix_rate_at_{k}"] = ratio(fixed, [1 - b for b in before])
         # turn of first success among solved episodes (solved_turn is 0 when unsolved)
         turn_sums = [v["solved_turn"] for v in values]
         solved = [v[f"acc_at_{turns}"] for v in values]
-        result["turns_to_solve"] = _ratio(turn_sums, solved)
-        result["turns_to_solve_stderr"] = _ratio_stderr(turn_sums, solved)
-        result["leak_rate"] = _ratio(
+        result["turns_to_solve"] = ratio(turn_sums, solved)
+        result["turns_to_solve_stderr"] = ratio(turn_sums, solved, of=ratio_stderr)
+        result["leak_rate"] = ratio(
             [v["leak_count"] for v in values], [v["feedback_count"] for v in values]
         )
         return result

@@ -65,6 +65,16 @@ def _influence(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return (num - pooled((num, den)) * den) / mean_den
 
 
+def ratio_stderr(pair: tuple[np.ndarray, np.ndarray]) -> float:
+    """Delta-method standard error of sum(num)/sum(den) over problems (for a mean, Inspect's
+    stderr); NaN with fewer than two problems or nothing in the denominator."""
+    num, den = pair
+    n = len(num)
+    if n < 2 or den.sum() <= 0:
+        return math.nan
+    return float(_influence(num, den).std(ddof=1) / math.sqrt(n))
+
+
 def ratio_estimates(
     pairs: dict[str, tuple[np.ndarray, np.ndarray]],
     method: CIMethod,
@@ -87,8 +97,8 @@ def ratio_estimates(
     else:
         low, high = np.full(len(names), np.nan), np.full(len(names), np.nan)
         for i in range(len(names)):
-            if n > 1 and den[:, i].sum() > 0:
-                se = _influence(num[:, i], den[:, i]).std(ddof=1) / math.sqrt(n)
+            se = ratio_stderr((num[:, i], den[:, i]))
+            if not math.isnan(se):
                 low[i], high[i] = values[i] - Z95 * se, values[i] + Z95 * se
     return {
         name: Estimate(float(values[i]), float(low[i]), float(high[i]))
