@@ -107,6 +107,11 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text.replace("$", "")).strip().lower()
 
 
+def whole_token(pattern: str) -> re.Pattern[str]:
+    """`pattern` matched only as a whole token: "5" must not match inside "15", "5th" or "5.2"."""
+    return re.compile(rf"(?<![\w.]){pattern}(?!\w|\.\d)", re.IGNORECASE)
+
+
 def find_normalised(text: str, needle: str) -> list[str]:
     """Occurrences of `needle` in `text` as a whole token, ignoring case and spacing."""
     needle = normalise(needle)
@@ -114,6 +119,4 @@ def find_normalised(text: str, needle: str) -> list[str]:
         return []
     # spacing and TeX dollars between the parts may differ; spans come from the original text
     pattern = r"[\s$]*".join(re.escape(part) for part in needle.split(" "))
-    # whole-token match: "5" must not match inside "15", "5th" or "5.2"
-    regex = re.compile(rf"(?<![\w.]){pattern}(?!\w|\.\d)", re.IGNORECASE)
-    return [m.group(0) for m in regex.finditer(text)]
+    return [m.group(0) for m in whole_token(pattern).finditer(text)]

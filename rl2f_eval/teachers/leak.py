@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import anyio
 
+from rl2f_eval.suites.base import whole_token
 from rl2f_eval.teachers.base import FeedbackRequest, Teacher
 
 LEAK_MODES = ("flag", "redact", "regenerate")
@@ -38,14 +39,13 @@ class GuardedFeedback:
 
 
 def redact(text: str, spans: list[str]) -> str:
-    """Replace each span where it stands as a whole token (as `find_normalised` matches it).
+    """Replace each span where it stands as a whole token (as the suites find spans).
 
     Not a plain substring replace: redacting the answer "5" inside "15" would print "1[redacted]"
     next to the student's own 15 and give the 5 away.
     """
     for span in sorted(set(spans), key=len, reverse=True):  # longest first: no partial leftovers
-        whole = re.compile(rf"(?<![\w.]){re.escape(span)}(?!\w|\.\d)")
-        text = whole.sub(lambda _: REDACTED, text)
+        text = whole_token(re.escape(span)).sub(lambda _: REDACTED, text)
     return text
 
 
