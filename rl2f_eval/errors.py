@@ -36,6 +36,14 @@ def check_bool(name: str, value: object) -> bool:
     return value
 
 
+def check_positive(name: str, value: object, unit: str = "") -> float:
+    """A number above 0 (not a boolean); `unit` says what it counts, in the message."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        what = f" ({unit})" if unit else ""
+        raise TaskArgError(f"{name} must be a positive number{what}; got {value!r}")
+    return float(value)
+
+
 def check_fraction(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
         raise TaskArgError(f"{name} must be a number from 0 to 1; got {value!r}")

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 
 from inspect_ai.dataset import Sample
 
-from rl2f_eval.errors import TaskArgError, check_choice, check_int
+from rl2f_eval.errors import TaskArgError, check_choice, check_int, check_positive
 from rl2f_eval.sandbox import Limits, SandboxUnavailable, check_isolation
 from rl2f_eval.sandbox.testrun import Failure, TestOutcome, TestSpec, run_tests
 from rl2f_eval.suites import coding_data
@@ -90,10 +90,7 @@ class CodingSuite(Suite):
         check_choice("reveal", reveal, REVEAL)
         if n is not None:
             check_int("n", n, 1)
-        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
-            raise TaskArgError(
-                f"timeout must be a positive number (CPU seconds per test); got {timeout!r}"
-            )
+        check_positive("timeout", timeout, "CPU seconds per test")
         _check_columns(dataset, columns)
         if dataset != "humaneval" and not path:
             raise TaskArgError(

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from inspect_ai.dataset import Sample
 
-from rl2f_eval.errors import TaskArgError
+from rl2f_eval.errors import TaskArgError, check_positive
 from rl2f_eval.suites.base import Problem, Suite, Verdict, find_normalised
 from rl2f_eval.suites.math import bounded, datasets
 from rl2f_eval.suites.math.checking import RTOL, Check
@@ -131,8 +131,7 @@ class MathSuite(Suite):
         self.datasets = datasets.dataset_names(dataset)
         if not (_is_number(rtol) and 0 < rtol < 1):
             raise TaskArgError(f"rtol must be a number between 0 and 1; got {rtol!r}")
-        if not (_is_number(check_timeout) and check_timeout > 0):
-            raise TaskArgError(f"check_timeout must be a positive number; got {check_timeout!r}")
+        check_positive("check_timeout", check_timeout)
         data_path = _text("data_path", data_path, optional=True)
         hf_path, hf_config = _text("hf_path", hf_path, True), _text("hf_config", hf_config, True)
         hf_split = _text("hf_split", hf_split)
