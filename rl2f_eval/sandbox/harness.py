@@ -162,7 +162,8 @@ def read_exactly(fd: int, size: int) -> bytes | None:
 
 
 def receive_message(fd: int):
-    """The next message, or None at end of file (or a message past the size cap)."""
+    """The next message, or None at end of file, past the size cap, or if it is not marshal data
+    (the server's replies are untrusted: a malformed one means the server is no use)."""
     head = read_exactly(fd, 8)
     if head is None:
         return None
@@ -170,7 +171,10 @@ def receive_message(fd: int):
     if size > _MESSAGE_CAP:
         return None
     body = read_exactly(fd, size)
-    return None if body is None else marshal.loads(body)
+    try:
+        return None if body is None else marshal.loads(body)
+    except (ValueError, EOFError, TypeError):
+        return None
 
 
 def serve(requests: int, replies: int) -> None:
@@ -273,7 +277,8 @@ class Server:
         self.status: int | None = None
 
     def ask(self, *request):
-        """Send a request and wait for the reply; a dead or silent server raises ServerEnded."""
+        """Send a request and wait for the reply; a dead, silent or garbled server raises
+        ServerEnded. ValueError: the request holds a value marshal cannot carry (nothing sent)."""
         if not self.alive:
             raise ServerEnded({"kind": "crash", "detail": "the test process had already ended"})
         try:
@@ -321,12 +326,11 @@ class Remote:
 
     def __call__(self, *args, **kwargs):
         try:
-            marshal.dumps((args, kwargs))
+            reply = self.server.ask("call", self.expression, args, kwargs, self.seconds)
         except ValueError:
             raise TypeError(
                 "the test passes a value that cannot be sent to the program under test"
             ) from None
-        reply = self.server.ask("call", self.expression, args, kwargs, self.seconds)
         if reply[0] == "value" and len(reply) == 2:
             return checked(reply[1])
         if reply[0] == "unplain":
@@ -493,8 +497,16 @@ def run_steps(payload: dict, channel: Channel, server: Server) -> None:
     seconds = payload["step_cpu_s"]
     display = payload.get("display") or payload.get("candidate")
     prelude = payload.get("prelude", "")
-    request = ("load", payload.get("context", ""), payload["solution"], prelude)
-    loaded, defined = load(server, payload, *request), []
+    request = (
+        "load",
+        payload.get("context", ""),
+        payload["solution"],
+        prelude,
+        payload.get("candidate"),
+        payload.get("module_name", "solution"),
+        seconds,
+    )
+    loaded, defined = load(server, seconds, *request), []
     if isinstance(loaded, list):
         defined = [name for name in loaded if isinstance(name, str) and name.isidentifier()]
     else:
@@ -531,13 +543,10 @@ def run_steps(payload: dict, channel: Channel, server: Server) -> None:
             return
 
 
-def load(server: Server, payload: dict, *request) -> list | dict:
+def load(server: Server, seconds: float, *request) -> list | dict:
     """Load the program in the server: the names it defines, or else the load_error record."""
-    if request[0] == "load":
-        request = (*request, payload.get("candidate"), payload.get("module_name", "solution"))
-        request = (*request, payload["step_cpu_s"])
     try:
-        timed(payload["step_cpu_s"] + 1)
+        timed(seconds + 1)
         reply = server.ask(*request)
         untimed()
     except StepTimeout:
@@ -613,12 +622,12 @@ def run_program(code, text: str, i: int, seconds: float, files: tuple) -> tuple[
 
 
 def run_stdin_cases(payload: dict, channel: Channel, server: Server) -> None:
-    loaded = load(server, payload, "compile", payload["solution"])
+    seconds = payload["step_cpu_s"]
+    loaded = load(server, seconds, "compile", payload["solution"])
     if isinstance(loaded, dict):
         channel.send(event="load_error", **loaded)
         return
     channel.send(event="loaded")
-    seconds = payload["step_cpu_s"]
     for i, case in enumerate(payload["stdin_cases"]):
         channel.send(event="start", step=i)
         try:
