@@ -17,7 +17,7 @@ from inspect_ai.model import ChatMessageAssistant
 
 from rl2f_eval.didactic.task import didactic_task
 from rl2f_eval.models.embedded import checkpoint_dir
-from rl2f_eval.suites.maze import MazeSuite
+from rl2f_eval.suites.registry import build_suite
 
 MODEL = "embedded/smollm2"
 
@@ -54,7 +54,11 @@ def embedded(
         torch.set_num_threads(threads)
 
     def run_eval(samples: int, turns: int, log_dir: str, **args):
-        task = didactic_task(MazeSuite(size=2, n=samples, seed=0), turns=turns, teacher="verifier")
+        task = didactic_task(
+            build_suite("maze", {"size": 2, "n": samples, "seed": 0}),
+            turns=turns,
+            teacher="verifier",
+        )
         [log] = eval(
             task, model=MODEL, max_tokens=max_tokens, log_dir=log_dir, display="none", **args
         )

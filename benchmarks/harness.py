@@ -26,14 +26,15 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from rl2f_eval.didactic.task import didactic_task
 from rl2f_eval.models.scripted import answer_records
-from rl2f_eval.suites.maze import MazeSuite
+from rl2f_eval.suites.base import Suite
+from rl2f_eval.suites.registry import build_suite
 
 TURNS = 5
 MAZE_SIZE = 4
 
 
-def suite(n: int) -> MazeSuite:
-    return MazeSuite(size=MAZE_SIZE, n=n, seed=0)
+def suite(n: int) -> Suite:
+    return build_suite("maze", {"size": MAZE_SIZE, "n": n, "seed": 0})
 
 
 class InFlight:

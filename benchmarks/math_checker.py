@@ -17,7 +17,7 @@ from pathlib import Path
 from rl2f_eval.suites.base import Problem
 from rl2f_eval.suites.math import bounded
 from rl2f_eval.suites.math.latex import perturbed
-from rl2f_eval.suites.math.suite import MathSuite
+from rl2f_eval.suites.registry import build_suite
 
 FIXTURE = Path(__file__).parent.parent / "tests" / "fixtures" / "hardmath2"
 
@@ -44,7 +44,10 @@ def main() -> None:
     print(f"pool round trip (trivial check): {summary(overhead)}")
     for name in args.datasets.split(","):
         extra = {"data_path": str(FIXTURE)} if name == "hardmath2" else {}
-        problems = [Problem.from_sample(s) for s in MathSuite(name, **extra).samples()]
+        problems = [
+            Problem.from_sample(s)
+            for s in build_suite("hard_math", {"dataset": name, **extra}).samples()
+        ]
         right, wrong = [], []
         for p in problems:
             params = p.metadata.get("parameters")

@@ -1,6 +1,7 @@
 """Verifier throughput per suite: answers extracted and checked per second, right and wrong alike.
 
-To add a suite, add one line to VERIFIER_BENCHES: a label and a factory for a suite instance.
+To add a suite, add one line to VERIFIER_BENCHES: a label, the suite's registered name and its
+arguments (`rl2f_eval.suites.registry`).
 The answers checked are the suite's own oracle texts (`answer_text` / `wrong_answer_text`), so
 the benchmark also confirms that the verifier accepts every right and rejects every wrong one.
 
@@ -12,34 +13,34 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from rl2f_eval.suites.arithmetic import ArithmeticSuite
 from rl2f_eval.suites.base import Problem, Suite
-from rl2f_eval.suites.coding import CodingSuite
-from rl2f_eval.suites.math import MathSuite
-from rl2f_eval.suites.maze import MazeSuite
-from rl2f_eval.suites.puzzles import PuzzleSuite
+from rl2f_eval.suites.registry import build_suite
 
 
 @dataclass(frozen=True)
 class VerifierBench:
     label: str
-    suite: Callable[[], Suite]
+    name: str
+    """The suite's registered name (or `package.module:Class`)."""
+    args: dict[str, Any] = field(default_factory=dict)
     min_seconds: float = 1.0
     """Repeat the answer set until this much time has passed (at least one full pass)."""
 
+    def suite(self) -> Suite:
+        return build_suite(self.name, self.args)
+
 
 VERIFIER_BENCHES: list[VerifierBench] = [
-    VerifierBench("maze 4x4", lambda: MazeSuite(size=4, n=200)),
-    VerifierBench("maze 10x10", lambda: MazeSuite(size=10, n=100)),
-    VerifierBench("arithmetic", lambda: ArithmeticSuite(n=50)),
-    VerifierBench("math aime", lambda: MathSuite(dataset="aime")),
-    VerifierBench("math champ", lambda: MathSuite(dataset="champ"), min_seconds=5),
-    VerifierBench("puzzles mixed", lambda: PuzzleSuite(n=5, difficulty="easy")),
-    VerifierBench("coding humaneval", lambda: CodingSuite(n=20), min_seconds=5),
+    VerifierBench("maze 4x4", "maze", {"size": 4, "n": 200}),
+    VerifierBench("maze 10x10", "maze", {"size": 10, "n": 100}),
+    VerifierBench("arithmetic", "arithmetic", {"n": 50}),
+    VerifierBench("math aime", "hard_math", {"dataset": "aime"}),
+    VerifierBench("math champ", "hard_math", {"dataset": "champ"}, min_seconds=5),
+    VerifierBench("puzzles mixed", "puzzles", {"n": 5, "difficulty": "easy"}),
+    VerifierBench("coding humaneval", "coding", {"n": 20}, min_seconds=5),
 ]
 
 

@@ -1,32 +1,18 @@
-"""Small-number arithmetic as a didactic interaction (the toy task of the training smoke test).
+"""Small-number arithmetic (the toy of `make demo` and the training smoke test).
 
 inspect eval tasks/arithmetic.py --model M -T n=20 -T max_value=9 -T ops=+ -T teacher=verifier
+
+The same task as `inspect eval rl2f_eval/arithmetic` (`rl2f_eval.tasks.arithmetic`: arguments in its
+docstring, or `rl2f-eval tasks arithmetic`); this file lets Inspect find it by path.
 """
 
 from inspect_ai import Task, task
 
-from rl2f_eval.didactic.task import didactic_task
-from rl2f_eval.suites.arithmetic import ArithmeticSuite
+from rl2f_eval.tasks import suite_task
 
 
 @task
-def arithmetic(
-    n: int = 20,
-    seed: int = 0,
-    max_value: int = 9,
-    ops: str = "+",
-    turns: int = 5,
-    teacher: str = "model",
-    privileged: bool = True,
-    leak: str = "flag",
-    oracle_turn: int | None = None,
-) -> Task:
-    """`a op b` for operands in 1..max_value; the last number in the reply is the answer."""
-    return didactic_task(
-        ArithmeticSuite(n=n, seed=seed, max_value=max_value, ops=ops),
-        turns=turns,
-        teacher=teacher,
-        privileged=privileged,
-        leak=leak,
-        oracle_turn=oracle_turn,
-    )
+@suite_task
+def arithmetic() -> Task:
+    """The registered suite `arithmetic` with the episode arguments (see the module docstring)."""
+    raise NotImplementedError  # replaced by suite_task

@@ -1,56 +1,18 @@
-"""Python coding problems as a didactic interaction; hidden tests run in the sandbox.
+"""Python coding problems; hidden tests run in the sandbox.
 
-inspect eval tasks/coding.py --model M [--model-role teacher=T] -T turns=5 -T teacher=model
-inspect eval tasks/coding.py -T dataset=mbpp -T path=mbpp.jsonl ...
+inspect eval tasks/coding.py --model M [--model-role teacher=T] -T dataset=mbpp -T path=FILE
+
+The same task as `inspect eval rl2f_eval/coding` (`rl2f_eval.tasks.coding`: arguments in its
+docstring, or `rl2f-eval tasks coding`); this file lets Inspect find it by path.
 """
 
 from inspect_ai import Task, task
 
-from rl2f_eval.didactic.task import didactic_task
-from rl2f_eval.errors import TaskArgError
-from rl2f_eval.sandbox import describe
-from rl2f_eval.suites.coding import CodingSuite
+from rl2f_eval.tasks import suite_task
 
 
 @task
-def coding(
-    dataset: str = "humaneval",
-    path: str | None = None,
-    split: str = "test",
-    subset: str | None = None,
-    columns: dict[str, str] | None = None,
-    n: int | None = None,
-    seed: int | None = None,
-    reveal: str = "input",
-    sandbox: str = "auto",
-    timeout: float = 5.0,
-    turns: int = 5,
-    teacher: str = "model",
-    privileged: bool = True,
-    leak: str = "flag",
-    oracle_turn: int | None = None,
-) -> Task:
-    """HumanEval (offline), MBPP or LiveCodeBench; the answer is a fenced ```python block."""
-    if oracle_turn is not None and dataset == "livecodebench":
-        raise TaskArgError("oracle mode needs reference solutions; LiveCodeBench ships none")
-    task = didactic_task(
-        CodingSuite(
-            dataset=dataset,
-            path=path,
-            split=split,
-            subset=subset,
-            columns=columns,
-            n=n,
-            seed=seed,
-            reveal=reveal,
-            sandbox=sandbox,
-            timeout=timeout,
-        ),
-        turns=turns,
-        teacher=teacher,
-        privileged=privileged,
-        leak=leak,
-        oracle_turn=oracle_turn,
-    )
-    task.metadata = {**(task.metadata or {}), "reveal": reveal, "sandbox": describe()}
-    return task
+@suite_task
+def coding() -> Task:
+    """The registered suite `coding` with the episode arguments (see the module docstring)."""
+    raise NotImplementedError  # replaced by suite_task

@@ -33,8 +33,10 @@ class AcceptsAnything(MazeSuite):
 
 
 def test_verifier_throughput_also_checks_the_verifier():
-    good = verifiers.measure(verifiers.VerifierBench("maze", lambda: MazeSuite(n=5), 0.01))
+    good = verifiers.measure(verifiers.VerifierBench("maze", "maze", {"n": 5}, 0.01))
     assert (good.right_accepted, good.wrong_rejected, good.problems) == (5, 5, 5)
     assert good.answers >= 10 and good.per_second > 0
-    bad = verifiers.measure(verifiers.VerifierBench("bad", lambda: AcceptsAnything(n=5), 0.01))
+    bad = verifiers.measure(
+        verifiers.VerifierBench("bad", f"{__name__}:AcceptsAnything", {"n": 5}, 0.01)
+    )
     assert bad.wrong_rejected == 0  # the report shows a verifier that accepts wrong answers

@@ -13,10 +13,10 @@ import pytest
 import reasoning_gym
 
 from rl2f_eval.suites.base import Problem
-from rl2f_eval.suites.puzzles import FAMILIES, MIXED_FAMILIES, PuzzleSuite
-from rl2f_eval.suites.puzzles.arithmetic import evaluate, parse_expression
 from rl2f_eval.suites.puzzles.common import SEED_STRIDE, grid_rows, rows_text
+from rl2f_eval.suites.puzzles.countdown import evaluate, parse_expression
 from rl2f_eval.suites.puzzles.queens import board_text, queens_of
+from rl2f_eval.suites.puzzles.suite import FAMILIES, MIXED_FAMILIES, PuzzleSuite
 from rl2f_eval.suites.puzzles.zebra import Zebra
 from rl2f_eval.teachers import redact
 

@@ -18,7 +18,7 @@ from rl2f_eval.didactic.task import didactic_task
 from rl2f_eval.errors import TaskArgError
 from rl2f_eval.models.scripted import answer_records
 from rl2f_eval.suites.base import Problem
-from rl2f_eval.suites.puzzles import FAMILIES, PuzzleSuite
+from rl2f_eval.suites.puzzles.suite import FAMILIES, PuzzleSuite
 
 ROOT = Path(__file__).parent.parent
 INSPECT = str(Path(sys.executable).parent / "inspect")

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from rl2f_eval.cli import app
 from rl2f_eval.results.boards import summarise
 from rl2f_eval.results.load import load_results, run_identity
-from rl2f_eval.results.stats import CIMethod
 from rl2f_eval.results.tables import leaderboard_markdown, write_leaderboard
+from rl2f_eval.stats import CIMethod
 
 
 @pytest.fixture(scope="module")

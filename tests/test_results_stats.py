@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from rl2f_eval.results.stats import (
+from rl2f_eval.stats import (
     CIMethod,
     mcnemar_exact,
     paired_difference,

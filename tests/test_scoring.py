@@ -8,8 +8,9 @@ from inspect_ai.model import ModelName
 from inspect_ai.scorer import SampleScore, Score, Target
 from inspect_ai.solver import TaskState
 
+from rl2f_eval.didactic.metrics import turn_scores
+from rl2f_eval.didactic.scoring import didactic_scorer, didactic_summary
 from rl2f_eval.didactic.store import DidacticStore, TurnRecord
-from rl2f_eval.scoring import didactic_scorer, didactic_summary, turn_scores
 
 
 def sample_score(solved_turn: int | None, turns: int, feedback: int = 0, leaks: int = 0):

@@ -50,7 +50,10 @@ def test_shipped_configs_are_valid(name):
         ({"tunrs": 3}, "tunrs: Extra inputs are not permitted"),
         ({"teacher": {"name": "model"}}, "teacher: Value error, the model teacher needs `model:`"),
         ({"teacher": {"name": "oracle"}}, "teacher.name: Input should be"),
-        ({"suite": {"name": "chess"}}, "suite.name must be one of maze, arithmetic"),
+        (
+            {"suite": {"name": "chess"}},
+            "suite.name must be one of arithmetic, coding, hard_math, maze, puzzles",
+        ),
         ({"suite": {"name": "arithmetic", "args": {"size": 3}}}, "unexpected keyword argument"),
         (
             {"suite": {"name": "arithmetic", "args": {"n": 500}}},
@@ -111,10 +114,10 @@ def test_cli_check_reports_the_split_without_loading_a_model(tmp_path):
 
 
 def _commands(config: TrainConfig) -> list[list[str]]:
-    suite, _, _, held_out = split_problems(config)
+    _, _, _, held_out = split_problems(config)
     paths = {"merged": Path("runs/x/final/merged"), "adapter": Path("runs/x/final/adapter")}
     ids = [str(p.id) for p in held_out]
-    return [shlex.split(c) for c in eval_commands(paths, "BASE", task_spec(config, suite), ids)]
+    return [shlex.split(c) for c in eval_commands(paths, "BASE", task_spec(config), ids)]
 
 
 def _options(tokens: list[str], flag: str) -> list[str]:
@@ -135,7 +138,7 @@ def test_export_commands_evaluate_as_training_did(name):
         expected["privileged"] = False
     hf, vllm, adapter = _commands(config)
     for tokens in (hf, vllm, adapter):
-        assert tokens[:3] == ["inspect", "eval", f"tasks/{config.suite.name}.py"]
+        assert tokens[:3] == ["inspect", "eval", f"rl2f_eval/{config.suite.name}"]
         assert parse_cli_config(tuple(_options(tokens, "-T")), None) == expected
         assert _options(tokens, "--max-tokens") == [str(config.max_tokens)]
         roles = _options(tokens, "--model-role")

@@ -21,8 +21,8 @@ from rl2f_eval.didactic import prompts
 
 pytest.importorskip("trl", reason="training needs the train extra: pip install -e '.[train]'")
 
-from rl2f_eval.didactic.task import didactic_task
-from rl2f_eval.suites.arithmetic import ArithmeticSuite
+
+from rl2f_eval.tasks import arithmetic
 from rl2f_eval.train.cli import register
 from rl2f_eval.train.config import TrainConfig
 from rl2f_eval.train.run import build
@@ -30,13 +30,7 @@ from rl2f_eval.train.run import build
 pytestmark = pytest.mark.slow
 
 
-def arithmetic(**task_args):
-    """The task `inspect eval tasks/arithmetic.py -T ...` builds (task files are not a package)."""
-    n = task_args.pop("n")
-    return didactic_task(ArithmeticSuite(n=n), **task_args)
-
-
-TASK = "tasks/arithmetic.py"
+TASK = "rl2f_eval/arithmetic"
 
 
 def config(output_dir, **settings):
@@ -203,7 +197,7 @@ def test_exported_checkpoints_agree_and_evaluate_through_inspect(trained, tmp_pa
         in record["evaluate_held_out_with"]
     )
     [log] = eval(
-        arithmetic(n=81, turns=2, teacher="verifier"),  # what tasks/arithmetic.py builds
+        arithmetic(n=81, turns=2, teacher="verifier"),  # what rl2f_eval/arithmetic builds
         model="hf/local",
         model_args={"model_path": str(merged_dir), "device": "cpu", "do_sample": False},
         sample_id=held_out,

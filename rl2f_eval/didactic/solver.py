@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import anyio
 from inspect_ai.model import ChatMessageAssistant, ChatMessageUser, ModelOutput
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import span
 
 from rl2f_eval.didactic import prompts
+from rl2f_eval.didactic.episode import EpisodeArgs
 from rl2f_eval.didactic.store import FORMAT_TEACHER, DidacticStore, TurnRecord
 from rl2f_eval.suites.base import Problem, Suite, Verdict
 from rl2f_eval.teachers import (
@@ -51,22 +54,19 @@ async def turn_feedback(
 
 
 @solver
-def didactic_loop(
-    suite: Suite,
-    turns: int = 5,
-    teacher: str = "model",
-    privileged: bool = True,
-    leak: str = "flag",
-    oracle_turn: int | None = None,
-    teacher_retries: int = 2,
-) -> Solver:
+def didactic_loop(suite: Suite, teacher_retries: int = 2, **episode: Any) -> Solver:
     """Run a didactic episode per sample and record every turn in the sample store.
 
-    The student sees only the problem, its own attempts and the feedback; the verifier alone
-    decides correctness; the teacher only writes feedback, which passes the leak guard. With
+    `episode`: the `EpisodeArgs` (turns, teacher, privileged, leak, oracle_turn). The student
+    sees only the problem, its own attempts and the feedback; the verifier alone decides
+    correctness; the teacher only writes feedback, which passes the leak guard. With
     `oracle_turn=K` an oracle replaces the student: wrong before turn K, the reference from K on.
     """
-    feedback_teacher = make_teacher(teacher, privileged=privileged, retries=teacher_retries)
+    args = EpisodeArgs.of(episode)
+    turns, leak, oracle_turn = args.turns, args.leak, args.oracle_turn
+    feedback_teacher = make_teacher(
+        args.teacher, privileged=args.privileged, retries=teacher_retries
+    )
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         problem, store = problem_of(state), state.store_as(DidacticStore)

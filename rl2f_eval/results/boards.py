@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from rl2f_eval.results.load import Results
-from rl2f_eval.results.metrics import metric_pairs, problem_table
-from rl2f_eval.results.stats import CIMethod, Estimate, ratio_estimates, seed_for
+from rl2f_eval.results.problems import run_metrics
+from rl2f_eval.stats import CIMethod, Estimate, ratio_estimates, seed_for
 
 HEADLINE = ["acc_at_1", "acc_at_n", "gain", "aulc", "turns_to_solve", "leak_rate"]
 RUN_COLUMNS = ["task", "student", "teacher", "turns"]
@@ -111,7 +111,7 @@ def summarise(
             samples = results.samples[results.samples["run"] == run["run"]]
             samples = samples[samples["problem"].isin(used[run["run"]])]
             turns = int(run["turns"])
-            pairs = metric_pairs(problem_table(samples, turns), turns)
+            pairs = run_metrics(samples, turns)
             pairs["acc_at_n"] = pairs[f"acc_at_{turns}"]
             estimates = ratio_estimates(pairs, method, resamples, seed_for(seed, run["run"]))
             labels = {"task": label, **{c: run[c] for c in RUN_COLUMNS[1:]}}

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from rl2f_eval.results.stats import CIMethod
+from rl2f_eval.stats import CIMethod
 
 if TYPE_CHECKING:
     from rl2f_eval.results.boards import Summary

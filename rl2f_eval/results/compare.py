@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from rl2f_eval.results.load import Results
-from rl2f_eval.results.metrics import metric_pairs, problem_table
-from rl2f_eval.results.stats import (
+from rl2f_eval.results.problems import run_metrics
+from rl2f_eval.results.tables import number
+from rl2f_eval.stats import (
     CIMethod,
     mcnemar_exact,
     paired_difference,
@@ -24,7 +25,6 @@ from rl2f_eval.results.stats import (
     seed_for,
     sign_flip_p,
 )
-from rl2f_eval.results.tables import number
 
 
 class ComparisonError(ValueError):
@@ -153,7 +153,7 @@ def compare_runs(
 
 def _pairs(results: Results, turns: int, problems: set[str]) -> dict:
     samples = results.samples[results.samples["problem"].isin(problems)]
-    return metric_pairs(problem_table(samples, turns), turns)
+    return run_metrics(samples, turns)
 
 
 def _paired_test(

@@ -12,7 +12,6 @@ several of them counts once, from the newest log.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,13 +28,12 @@ from inspect_ai.log import (
     read_eval_log,
 )
 
-from rl2f_eval.didactic.task import didactic_task
-
 SCORER = "didactic_scorer"
 # Task args that set up the episode (turns, teacher, privileged, leak, ...) tell runs apart; all
-# other task args choose the problems and so name the board. Derived from the task builder so a
-# new didactic argument cannot silently split a board.
-DIDACTIC_ARGS = frozenset(inspect.signature(didactic_task).parameters) - {"suite"}
+# other task args choose the problems and so name the board. A log names its episode args in its
+# task metadata (`episode`), so a new one cannot silently split a board; these are the ones of
+# logs written before it did.
+EARLIER_EPISODE_ARGS = frozenset({"turns", "teacher", "privileged", "leak", "oracle_turn"})
 # Task args that only choose how many problems: runs that differ only here share a board and row.
 COUNT_ARGS = frozenset({"n"})
 STATUS_TEXT = {
@@ -109,13 +107,20 @@ def _model_details(prefix: str, model: str, args: Mapping[str, Any], config: Any
     }
 
 
+def episode_arg_names(log: EvalLog) -> frozenset[str]:
+    """The task args of `log` that set up the episode (as its task recorded them)."""
+    episode = (log.eval.metadata or {}).get("episode")
+    return frozenset(episode) if isinstance(episode, dict) else EARLIER_EPISODE_ARGS
+
+
 def run_identity(log: EvalLog) -> dict[str, Any]:
     """Board, run identity and display labels of one log (from its header only)."""
     spec = log.eval
     args = dict(spec.task_args or {})
     task = spec.task.split("/")[-1]
+    episode_args = episode_arg_names(log)
     board_args = {
-        k: _render(v) for k, v in sorted(args.items()) if k not in DIDACTIC_ARGS | COUNT_ARGS
+        k: _render(v) for k, v in sorted(args.items()) if k not in episode_args | COUNT_ARGS
     }
     oracle_turn = args.get("oracle_turn")
     mode = str(args.get("teacher", "?"))
@@ -141,7 +146,7 @@ def run_identity(log: EvalLog) -> dict[str, Any]:
     if args.get("leak", "flag") != "flag":
         teacher += f", leak={args['leak']}"
     teacher_details |= {
-        k: _render(v) for k, v in args.items() if k in DIDACTIC_ARGS and k != "teacher"
+        k: _render(v) for k, v in args.items() if k in episode_args and k != "teacher"
     }
     turns = int(args.get("turns", 0))
     board = {"task": task, **board_args}

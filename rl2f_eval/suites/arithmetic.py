@@ -24,6 +24,15 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 class ArithmeticSuite(Suite):
+    """`a op b` for operands in 1..max_value; the last number in the reply is the answer.
+
+    Args:
+        n: number of problems (distinct, drawn without replacement).
+        seed: the same arguments always give the same problems and sample ids.
+        max_value: the largest operand.
+        ops: the operations to draw from, any of + - * (e.g. +-*).
+    """
+
     name = "arithmetic"
     answer_format = "Give the result as a number."
 

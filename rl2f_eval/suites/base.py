@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from inspect_ai.dataset import Sample
@@ -60,6 +62,10 @@ class Suite(ABC):
     """`verify` and `leaked` may take long (sympy, a sandboxed run): the loop runs them in a worker
     thread so other samples proceed. A suite whose checks are always quick (well under a
     millisecond) sets False: they then run inline, saving the thread hop, which costs more."""
+    task_metadata: Mapping[str, Any] = MappingProxyType({})
+    """Facts about this run of the suite for the log's task metadata (set per instance)."""
+    oracle_unavailable: str | None = None
+    """Why oracle mode (`-T oracle_turn`) cannot run on these problems; None: it can."""
 
     @abstractmethod
     def samples(self) -> list[Sample]:

@@ -154,6 +154,16 @@ walks from S to G without entering a wall or leaving the grid.{shortest}"""
 
 
 class MazeSuite(Suite):
+    """Grid mazes; the answer is a U/D/L/R move string, walked by the verifier (README: maze).
+
+    Args:
+        size: cells per side of each maze.
+        n: number of mazes.
+        seed: the same arguments always give the same mazes and sample ids.
+        shortest: also require a shortest path (otherwise any legal path to the goal passes).
+        loops: fraction of inner walls removed, so that several paths exist.
+    """
+
     name = "maze"
     answer_format = (
         "Think step by step, then finish with a final line of the form `ANSWER: <moves>`, "

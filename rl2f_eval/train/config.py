@@ -6,7 +6,6 @@ configs under configs/train/.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,13 +13,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from rl2f_eval.errors import TaskArgError
+from rl2f_eval.suites import registry
 from rl2f_eval.suites.base import Problem, Suite
-
-SUITES = {
-    "maze": "rl2f_eval.suites.maze:MazeSuite",
-    "arithmetic": "rl2f_eval.suites.arithmetic:ArithmeticSuite",
-}
-"""Short names; any suite is also reachable as `package.module:ClassName`."""
 
 EMBEDDED = "embedded/smollm2"
 
@@ -167,27 +161,13 @@ def load_config(path: str | Path, **overrides: Any) -> TrainConfig:
         raise TrainConfigError(f"{path}: {where}: {first['msg']}{more}") from None
 
 
-def suite_class(name: str) -> type[Suite]:
-    target = SUITES.get(name, name)
-    if ":" not in target:
-        raise TrainConfigError(
-            f"suite.name must be one of {', '.join(SUITES)} or `package.module:Class`; got {name!r}"
-        )
-    module, _, attribute = target.partition(":")
-    try:
-        cls = getattr(importlib.import_module(module), attribute)
-    except (ImportError, AttributeError) as error:
-        raise TrainConfigError(f"suite {name!r} cannot be imported: {error}") from None
-    if not (isinstance(cls, type) and issubclass(cls, Suite)):
-        raise TrainConfigError(f"suite {name!r} is not a rl2f_eval Suite")
-    return cls
-
-
 def build_suite(name: str, args: dict[str, Any]) -> Suite:
+    """A registered suite by its short name (`rl2f_eval.suites.registry`), or a user's suite
+    as `package.module:Class`, built with `args`."""
     try:
-        return suite_class(name)(**args)
-    except (TypeError, TaskArgError) as error:  # an argument the suite does not take or allow
-        raise TrainConfigError(f"suite {name!r}: {error}") from None
+        return registry.build_suite(name, args, field="suite.name")
+    except TaskArgError as error:
+        raise TrainConfigError(str(error)) from None
 
 
 def split_problems(config: TrainConfig) -> tuple[Suite, list[Problem], Suite, list[Problem]]:

@@ -1,7 +1,7 @@
 """Checkpoints that the evaluation harness loads as they are.
 
 - `merged/`: a plain Hugging Face checkpoint (LoRA folded into the weights) with its tokenizer:
-  `inspect eval tasks/maze.py --model hf/local -M model_path=DIR/merged -M do_sample=false` on
+  `inspect eval rl2f_eval/maze --model hf/local -M model_path=DIR/merged -M do_sample=false` on
   CPU, or `--model vllm/DIR/merged --temperature 0` on a GPU.
 - `adapter/`: the LoRA adapter alone (small), served on the base model:
   `--model vllm/BASE:DIR/adapter --temperature 0`.
@@ -25,12 +25,15 @@ FORMATS = ("merged", "adapter", "both")
 def eval_commands(
     paths: dict[str, Path],
     base: str,
-    task: str = "tasks/maze.py",
+    task: str | None = "rl2f_eval/maze",
     sample_ids: list[str] | None = None,
 ) -> list[str]:
     """`inspect eval` of each exported checkpoint, decoding greedily as the training-time
-    evaluation does. `task`: the task file, its -T arguments and any other options
-    (`rl2f_eval.train.run.task_spec`); `sample_ids`: restrict to these samples."""
+    evaluation does. `task`: the task, its -T arguments and any other options
+    (`rl2f_eval.train.run.task_spec`; None: no task runs the suite, no commands);
+    `sample_ids`: restrict to these samples."""
+    if task is None:
+        return []
     if sample_ids:
         task = f"{task} --sample-id {shlex.quote(','.join(map(str, sample_ids)))}"
     commands = []
@@ -51,7 +54,7 @@ def export_model(
     out_dir: Path,
     fmt: str = "both",
     base: str = "",
-    task: str = "tasks/maze.py",
+    task: str | None = "rl2f_eval/maze",
     held_out_ids: list[str] | None = None,
     notes: list[str] | None = None,
 ) -> dict[str, Path]:

@@ -19,12 +19,12 @@ from typing import Any
 
 from transformers import TrainerCallback
 
-from rl2f_eval.scoring import turn_scores
+from rl2f_eval.didactic.metrics import turn_scores
 from rl2f_eval.train.rollout import Episode, RolloutStats
 
 
 def evaluation_metrics(episodes: Sequence[Episode], turns: int) -> dict[str, float]:
-    """Means of the per-sample didactic scores (`rl2f_eval.scoring.turn_scores`)."""
+    """Means of the per-sample didactic scores (`rl2f_eval.didactic.metrics.turn_scores`)."""
     scores = [turn_scores(e.solved_turn, turns) for e in episodes]
     keys = [k for k in scores[0] if k != "solved_turn"]
     return {k: statistics.fmean(s[k] for s in scores) for k in keys}

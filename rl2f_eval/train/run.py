@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from rl2f_eval.suites.base import Problem, Suite
+from rl2f_eval.suites.base import Problem
+from rl2f_eval.suites.registry import task_name
 from rl2f_eval.teachers import Teacher, make_teacher
 from rl2f_eval.train.config import (
     LoraSpec,
@@ -86,11 +87,15 @@ def teacher_role(spec: TeacherSpec) -> str:
     return f"--model-role {shlex.quote('teacher=' + json.dumps(role, separators=(',', ':')))}"
 
 
-def task_spec(config: TrainConfig, suite: Suite) -> str:
+def task_spec(config: TrainConfig) -> str | None:
     """Everything of `inspect eval` but the student model that reproduces the held-out
-    evaluation: the task with its -T arguments (suite, turns, teacher, privileged, leak), the
-    teacher's role binding and the student's `--max-tokens`. Greedy decoding is per provider
-    (`rl2f_eval.train.export.eval_commands`)."""
+    evaluation: the registered task (`rl2f_eval/<suite>`) with its -T arguments (suite, turns,
+    teacher, privileged, leak), the teacher's role binding and the student's `--max-tokens`.
+    Greedy decoding is per provider (`rl2f_eval.train.export.eval_commands`). None for a suite
+    given as `package.module:Class`: no task runs it."""
+    task = task_name(config.suite.name)
+    if task is None:
+        return None
     teacher = config.teacher
     args = {**config.suite.args, **config.eval.suite_args}
     args |= {"turns": config.eval.turns or config.turns, "teacher": teacher.name}
@@ -98,7 +103,7 @@ def task_spec(config: TrainConfig, suite: Suite) -> str:
         args["privileged"] = False
     if teacher.leak != "flag":
         args["leak"] = teacher.leak
-    parts = [f"tasks/{suite.name}.py", *(_task_arg(k, v) for k, v in args.items())]
+    parts = [task, *(_task_arg(k, v) for k, v in args.items())]
     if teacher.name == "model":
         parts.append(teacher_role(teacher))
     parts.append(f"--max-tokens {config.max_tokens}")
@@ -111,6 +116,11 @@ def eval_notes(config: TrainConfig) -> list[str]:
         "Each command decodes greedily with the training config's max_tokens, as the held-out "
         "evaluation during training did (hf: -M do_sample=false; vllm: --temperature 0)."
     ]
+    if task_name(config.suite.name) is None:
+        notes.append(
+            f"The suite {config.suite.name} is not registered, so no inspect eval command runs "
+            "it: add it to rl2f_eval/suites/registry.py (README: Adding a suite)."
+        )
     teacher = config.teacher
     if teacher.name == "model" and teacher.base_url:
         notes.append(
@@ -164,7 +174,8 @@ class TrainingRun:
     """"train" and "eval" EpisodeRunners."""
     held_out: list[Problem]
     base_model: str
-    task: str
+    task: str | None
+    """The `inspect eval` task spec of the held-out evaluation (`task_spec`)."""
 
     def evaluate(self) -> list[Any]:
         """Held-out episodes with the current weights, greedy (what the periodic eval runs)."""
@@ -242,7 +253,7 @@ def build(
     runners["train"] = EpisodeRunner(suite, chat, teacher, config.turns, leak, loop)
     eval_turns = config.eval.turns or config.turns
     runners["eval"] = EpisodeRunner(held_out_suite, chat, teacher, eval_turns, leak, loop)
-    run = TrainingRun(config, trainer, monitor, runners, held_out, path, task_spec(config, suite))
+    run = TrainingRun(config, trainer, monitor, runners, held_out, path, task_spec(config))
     monitor.bind(run.evaluate if held_out else None, eval_turns, runners["train"].stats)
     return run
 

@@ -24,18 +24,8 @@ from inspect_ai.scorer import (
 )
 from inspect_ai.solver import TaskState
 
+from rl2f_eval.didactic.metrics import metric_pairs, turn_scores
 from rl2f_eval.didactic.store import FORMAT_TEACHER, DidacticStore
-
-
-def turn_scores(solved_turn: int | None, max_turns: int) -> dict[str, float]:
-    solved = solved_turn or 0
-    acc = [float(0 < solved <= k) for k in range(1, max_turns + 1)]
-    return {
-        **{f"acc_at_{k}": value for k, value in enumerate(acc, start=1)},
-        "gain": acc[-1] - acc[0],
-        "aulc": sum(acc) / len(acc),
-        "solved_turn": float(solved),  # 0 = not solved
-    }
 
 
 class IncompleteEpisodeError(RuntimeError):
@@ -49,40 +39,36 @@ def sample_errored() -> bool:
 
 @metric
 def didactic_summary() -> Metric:
-    # Every metric is a ratio of per-problem sums, as in rl2f_eval.results.metrics: with --epochs
-    # Inspect first averages each score key over a problem's epochs, and a ratio of those means
-    # is still the ratio over all episodes (a mean of per-problem ratios would not be).
+    """fix_rate_at_k, turns_to_solve (and its stderr) and leak_rate, as `metric_pairs` defines
+    them; a metric undefined for the run (a zero denominator) is left out."""
+
     def compute(scores: list[SampleScore]) -> dict[str, float | None]:
-        # imported here, as Inspect's own stderr metric imports numpy: not at task load
+        # imported here, as Inspect's own stderr metric imports numpy: not at task load.
+        # With --epochs Inspect first averages each score key over a problem's epochs; a ratio
+        # of those means is still the ratio over all episodes (a mean of ratios would not be).
         import numpy as np
 
-        from rl2f_eval.results.stats import pooled, ratio_stderr
-
-        def ratio(num: list[float], den: list[float], of=pooled) -> float | None:
-            value = of((np.array(num, dtype=float), np.array(den, dtype=float)))
-            return None if np.isnan(value) else value
+        from rl2f_eval.stats import pooled, ratio_stderr
 
         values = [s.score.value for s in scores if isinstance(s.score.value, dict)]
         if not values:
             return {}
         turns = sum(key.startswith("acc_at_") for key in values[0])
+        columns = {key: np.array([v[key] for v in values], dtype=float) for key in values[0]}
+        columns["solved"] = columns[f"acc_at_{turns}"]
+        pairs = metric_pairs(columns, turns)
         result: dict[str, float | None] = {}
-        for k in range(2, turns + 1):
-            # of the episodes still open after turn k-1, the share solved at turn k
-            before = [v[f"acc_at_{k - 1}"] for v in values]
-            fixed = [v[f"acc_at_{k}"] - b for v, b in zip(values, before, strict=True)]
-            result[f"fix_rate_at_{k}"] = ratio(fixed, [1 - b for b in before])
-        # turn of first success among solved episodes (solved_turn is 0 when unsolved)
-        turn_sums = [v["solved_turn"] for v in values]
-        solved = [v[f"acc_at_{turns}"] for v in values]
-        result["turns_to_solve"] = ratio(turn_sums, solved)
-        result["turns_to_solve_stderr"] = ratio(turn_sums, solved, of=ratio_stderr)
-        result["leak_rate"] = ratio(
-            [v["leak_count"] for v in values], [v["feedback_count"] for v in values]
-        )
+        for name in [*(f"fix_rate_at_{k}" for k in range(2, turns + 1)), "turns_to_solve"]:
+            result[name] = _defined(pooled(pairs[name]))
+        result["turns_to_solve_stderr"] = _defined(ratio_stderr(pairs["turns_to_solve"]))
+        result["leak_rate"] = _defined(pooled(pairs["leak_rate"]))
         return result
 
     return compute
+
+
+def _defined(value: float) -> float | None:
+    return None if value != value else value  # NaN: undefined for this run
 
 
 @scorer(

@@ -1,0 +1,64 @@
+"""The didactic metrics, defined once (numpy only, no Inspect).
+
+An episode's score (`turn_scores`) is `acc_at_k` for k = 1..N (solved at or before turn k),
+`gain`, `aulc` and the turn of first success. Every metric of a run is then a ratio of sums over
+problems, sum(numerator) / sum(denominator) (`metric_pairs`): a mean is sum(values) / sum(ones),
+the turn of first success is sum(solved turns) / sum(solved), the leak rate sum(leaks) /
+sum(feedback), the fix rate at turn k sum(newly solved) / sum(still open). The scorer computes
+the log's metrics from these pairs (`rl2f_eval.didactic.scoring`); results recompute them on the
+problems runs share and resample them (`rl2f_eval.results`), so both report the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy is imported when used: the scorer imports this module at task load
+    import numpy as np
+
+Pair = tuple["np.ndarray", "np.ndarray"]
+
+COUNTS = ("solved", "solved_turn", "feedback_count", "leak_count")
+"""Per-problem columns that are counts (summed over epochs), beside the `score_columns`."""
+
+
+def acc_columns(turns: int) -> list[str]:
+    return [f"acc_at_{k}" for k in range(1, turns + 1)]
+
+
+def score_columns(turns: int) -> list[str]:
+    """Per-problem columns that are outcomes (averaged over epochs)."""
+    return [*acc_columns(turns), "gain", "aulc"]
+
+
+def turn_scores(solved_turn: int | None, max_turns: int) -> dict[str, float]:
+    """One episode's score: acc@k, gain, AULC and the turn it was solved at (0: unsolved)."""
+    solved = solved_turn or 0
+    acc = [float(0 < solved <= k) for k in range(1, max_turns + 1)]
+    return {
+        **{f"acc_at_{k}": value for k, value in enumerate(acc, start=1)},
+        "gain": acc[-1] - acc[0],
+        "aulc": sum(acc) / len(acc),
+        "solved_turn": float(solved),
+    }
+
+
+def metric_pairs(columns: Mapping[str, np.ndarray], turns: int) -> dict[str, Pair]:
+    """(numerator, denominator) per problem of every metric, from per-problem `columns`: the
+    `score_columns` and the `COUNTS` (`solved`: episodes solved within the turns)."""
+    import numpy as np
+
+    def col(name: str) -> np.ndarray:
+        return np.asarray(columns[name], dtype=float)
+
+    ones = np.ones(len(col("solved")))
+    pairs = {name: (col(name), ones) for name in score_columns(turns)}
+    # turn of first success among solved problems; share of feedback messages flagged as leaks
+    pairs["turns_to_solve"] = (col("solved_turn"), col("solved"))
+    pairs["leak_rate"] = (col("leak_count"), col("feedback_count"))
+    for k in range(2, turns + 1):
+        # of the problems still open after turn k-1, the share solved at turn k
+        before = col(f"acc_at_{k - 1}")
+        pairs[f"fix_rate_at_{k}"] = (col(f"acc_at_{k}") - before, 1 - before)
+    return pairs

@@ -1,0 +1,87 @@
+"""The Inspect tasks: one per registered suite (`rl2f_eval.suites.registry`).
+
+`inspect eval rl2f_eval/maze -T size=5 -T teacher=verifier` runs `rl2f_eval.tasks.maze`, from any
+directory (the package registers these tasks through Inspect's entry point). A task's arguments
+are its suite's (the registry entry's parameters) followed by the episode arguments
+(`EpisodeArgs`); its docstring documents both (`help(rl2f_eval.tasks.maze)`,
+`rl2f-eval tasks maze`). A file under `tasks/` lets `inspect eval tasks/maze.py` find the same
+task: Inspect finds a file's tasks by reading it for `@task` functions, so each file holds
+
+    @task
+    @suite_task
+    def maze() -> Task:
+        ...
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import fields
+from typing import Any
+
+from inspect_ai import Task, task
+
+from rl2f_eval.didactic.episode import EPISODE_ARGS, EpisodeArgs
+from rl2f_eval.didactic.task import didactic_task
+from rl2f_eval.suites.registry import SUITES, entry
+
+TaskFunction = Callable[..., Task]
+
+
+def _doc_parts(doc: str | None) -> tuple[str, list[str]]:
+    """A docstring's text before `Args:`, and the lines of its Args section."""
+    lines = inspect.cleandoc(doc or "").splitlines()
+    if "Args:" not in lines:
+        return "\n".join(lines).strip(), []
+    at = lines.index("Args:")
+    args = []
+    for line in lines[at + 1 :]:
+        if line.strip() and not line.startswith(" "):  # the next section
+            break
+        args.append(line)
+    while args and not args[-1].strip():
+        args.pop()
+    return "\n".join(lines[:at]).strip(), args
+
+
+def task_function(name: str, module: str = __name__) -> TaskFunction:
+    """The task function of suite `name`, before Inspect's `@task` registers it: the suite's
+    parameters then the episode's, and a docstring documenting both."""
+    make = entry(name)
+    suite_params = list(inspect.signature(make).parameters.values())
+    clash = sorted({p.name for p in suite_params} & set(EPISODE_ARGS))
+    if clash:
+        raise TypeError(f"suite {name!r} takes {clash[0]!r}, which is an episode argument")
+    episode_params = [
+        inspect.Parameter(
+            f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=f.type
+        )
+        for f in fields(EpisodeArgs)
+    ]
+    signature = inspect.Signature([*suite_params, *episode_params], return_annotation=Task)
+
+    def run(*args: Any, **kwargs: Any) -> Task:
+        given = dict(signature.bind(*args, **kwargs).arguments)
+        episode = {key: given.pop(key) for key in EPISODE_ARGS if key in given}
+        return didactic_task(make(**given), **episode)
+
+    summary, suite_doc = _doc_parts(make.__doc__)
+    _, episode_doc = _doc_parts(EpisodeArgs.__doc__)
+    run.__name__ = run.__qualname__ = name
+    run.__module__ = module
+    run.__doc__ = "\n".join([summary, "", "Args:", *suite_doc, *episode_doc])
+    run.__signature__ = signature  # type: ignore[attr-defined]
+    return run
+
+
+def suite_task(placeholder: Callable[..., Any]) -> TaskFunction:
+    """`@task @suite_task def maze(): ...` in a task file: the registered suite of that name's
+    task (the placeholder's body is never run; only its name and module count)."""
+    return task_function(placeholder.__name__, placeholder.__module__)
+
+
+TASKS: dict[str, TaskFunction] = {name: task(task_function(name)) for name in SUITES}
+globals().update(TASKS)  # rl2f_eval.tasks.maze, ...
+
+__all__ = ["TASKS", "suite_task", "task_function", *TASKS]
