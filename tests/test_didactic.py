@@ -12,6 +12,7 @@ from rl2f_eval.didactic.task import didactic_task
 from rl2f_eval.errors import TaskArgError
 from rl2f_eval.suites.maze import MazeSuite
 from rl2f_eval.teachers import TEACHERS
+from rl2f_eval.teachers import prompts as teacher_prompts
 from tests.conftest import metrics, run_scripted
 
 N = 4
@@ -67,7 +68,7 @@ def test_feedback_text_per_teacher(log_dir):
             didactic_task(suite(), turns=2, teacher=teacher), suite(), log_dir, script="wrong"
         )
         texts[teacher] = turn_records(log)[0][0]["feedback"]
-    assert texts["binary"] == prompts.BINARY_FEEDBACK
+    assert texts["binary"] == teacher_prompts.BINARY_FEEDBACK
     assert texts["verifier"].startswith("Every move is legal, but the path ends at")
     assert texts["model"] == "Check each step of your answer against the problem statement."
     assert texts["self"] == "I should re-check my reasoning step by step."
@@ -89,7 +90,7 @@ def test_self_teacher_gets_no_privileged_material(log_dir):
     s = suite()
     log = run_scripted(didactic_task(s, turns=2, teacher="self"), s, log_dir, script="wrong")
     texts = teacher_inputs(log)
-    assert texts and all(prompts.SELF_CRITIQUE_SYSTEM in t for t in texts)
+    assert texts and all(teacher_prompts.SELF_CRITIQUE_SYSTEM in t for t in texts)
     for text, sample in zip(texts, log.samples, strict=True):
         assert sample.target not in text
 

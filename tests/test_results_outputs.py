@@ -10,12 +10,12 @@ from inspect_ai.log import read_eval_log
 from matplotlib.image import imread
 from results_logs import LEAKY_FEEDBACK, TURNS, didactic_logs, oracle_run
 
-from rl2f_eval.didactic import prompts
 from rl2f_eval.results.boards import Summary, summarise
 from rl2f_eval.results.compare import ComparisonError, compare_runs
 from rl2f_eval.results.export import export_transcripts
 from rl2f_eval.results.load import load_results
 from rl2f_eval.results.plots import file_names, write_curves
+from rl2f_eval.teachers import prompts
 
 
 @pytest.fixture(scope="module")

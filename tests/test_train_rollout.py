@@ -16,6 +16,7 @@ from rl2f_eval.models.scripted import answer_records
 from rl2f_eval.suites.arithmetic import ArithmeticSuite
 from rl2f_eval.suites.base import Problem
 from rl2f_eval.teachers import make_teacher
+from rl2f_eval.teachers import prompts as teacher_prompts
 from rl2f_eval.train.chat import ChatTokens
 from rl2f_eval.train.critique import critique_batch, critique_examples
 from rl2f_eval.train.rewards import episode_reward, reward_function
@@ -85,9 +86,8 @@ def test_student_tokens_are_trained_and_feedback_tokens_masked(chat):
     ]
     # the masked runs are exactly the template and the verifier's feedback, as rendered
     for (_, ids), turn, previous in zip(runs[1::2], episode.turns, runs[0::2], strict=False):
-        retry = prompts.RETRY_PROMPT.format(
-            feedback=turn.feedback, answer_format=SUITE.answer_format
-        )
+        retry = f"Your answer is incorrect. {turn.feedback}\n\n{SUITE.answer_format}"
+        assert turn.message == retry
         assert ids == chat.closing(previous[1]) + chat.user_turn(retry)
         assert (
             turn.feedback == f"Your answer {a + b + 1} is too large." and turn.teacher == "verifier"
@@ -139,7 +139,7 @@ def test_model_teacher_feedback_is_guarded_and_becomes_critique_targets(chat):
     assert len(examples) == 4  # two feedbacks per episode
     for example in examples:
         prompt = chat.tokenizer.decode(example.prompt_ids)
-        assert prompts.SELF_CRITIQUE_SYSTEM in prompt  # exactly what the `self` teacher is shown
+        assert teacher_prompts.SELF_CRITIQUE_SYSTEM in prompt  # what the `self` teacher is shown
         assert "Reference solution" not in prompt and "Final answer" not in prompt
         assert chat.tokenizer.decode(example.target_ids, skip_special_tokens=True) == (
             "Count on from the larger number."

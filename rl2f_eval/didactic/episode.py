@@ -2,8 +2,14 @@
 
 `EpisodeArgs` is the one declaration of the five episode arguments (`turns`, `teacher`,
 `privileged`, `leak`, `oracle_turn`): their defaults, checks and documentation. The tasks
-(`rl2f_eval.tasks`) add them to every suite's own arguments; the solver and training read them
-from here.
+(`rl2f_eval.tasks`) add them to every suite's own arguments; the solver reads them from here.
+
+`DidacticEpisode.step` is the one turn of the interaction, whoever the student is: attempt ->
+extract -> check -> feedback (the teacher behind the leak guard, or the format reminder) -> the
+next user message -> the turn record. The Inspect solver (`didactic.solver`) feeds it the
+student's completions; training (`rl2f_eval.train.rollout`) feeds it decoded token ids and
+appends the messages it returns as token ids. So a trained student sees exactly what it will see
+in evaluation.
 """
 
 from __future__ import annotations
@@ -11,8 +17,20 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+import anyio
+
+from rl2f_eval.didactic import prompts
+from rl2f_eval.didactic.store import FORMAT_TEACHER, TurnRecord
 from rl2f_eval.errors import TaskArgError, check_bool, check_choice, check_int
-from rl2f_eval.teachers import LEAK_MODES, TEACHERS
+from rl2f_eval.suites.base import Problem, Suite, Verdict
+from rl2f_eval.teachers import (
+    LEAK_MODES,
+    TEACHERS,
+    FeedbackRequest,
+    GuardedFeedback,
+    Teacher,
+    guarded_feedback,
+)
 
 
 @dataclass(frozen=True)
@@ -67,3 +85,138 @@ class EpisodeArgs:
 
 
 EPISODE_ARGS = tuple(f.name for f in fields(EpisodeArgs))
+
+
+def first_message(suite: Suite, problem: Problem) -> str:
+    """The student's opening message: the problem and the answer format."""
+    return prompts.STUDENT_PROMPT.format(problem=problem.input, answer_format=suite.answer_format)
+
+
+async def check(suite: Suite, answer: str | None, problem: Problem) -> Verdict:
+    if answer is None:
+        return Verdict(False, prompts.FORMAT_FEEDBACK, report="The answer could not be extracted.")
+    if not suite.slow_verify:
+        return suite.verify(answer, problem)
+    # verifiers may be CPU-bound (sympy, sandboxed tests): keep the event loop free
+    return await anyio.to_thread.run_sync(suite.verify, answer, problem)
+
+
+async def turn_feedback(
+    teacher: Teacher, request: FeedbackRequest, leak: str
+) -> tuple[GuardedFeedback, str]:
+    """What the student is told after a wrong turn, and who wrote it. An unparsable answer gets
+    the format reminder without asking the teacher."""
+    if request.answer is None:
+        return GuardedFeedback(prompts.FORMAT_FEEDBACK), FORMAT_TEACHER
+    return await guarded_feedback(teacher, request, leak), teacher.name
+
+
+def retry_message(teacher: Teacher, source: str, feedback: str, answer_format: str) -> str:
+    """The user message after a wrong turn: the feedback, introduced as its teacher's (the
+    format reminder stands alone: there is no answer to call incorrect), then the format."""
+    text = feedback if source == FORMAT_TEACHER else teacher.introduction.format(feedback=feedback)
+    return prompts.RETRY_PROMPT.format(feedback=text, answer_format=answer_format)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One turn of an episode."""
+
+    record: TurnRecord
+    """What the log's sample store keeps (attempt, answer, verdict, feedback, leak, tokens)."""
+    verdict: Verdict
+    request: FeedbackRequest | None = None
+    """What the teacher was asked (None: no teacher was asked)."""
+    message: str | None = None
+    """The student's next user message; None when the episode is over (solved, or no turns
+    left: no feedback after the last attempt, nobody would read it)."""
+
+    # the record's fields that readers of a step use most
+    @property
+    def attempt(self) -> str:
+        return self.record.attempt
+
+    @property
+    def answer(self) -> str | None:
+        return self.record.answer
+
+    @property
+    def feedback(self) -> str | None:
+        return self.record.feedback
+
+    @property
+    def teacher(self) -> str | None:
+        return self.record.teacher
+
+    @property
+    def leak(self) -> bool:
+        return self.record.leak
+
+
+class DidacticEpisode:
+    """One problem's episode, turn by turn (see the module docstring)."""
+
+    def __init__(
+        self, suite: Suite, problem: Problem, teacher: Teacher, turns: int, leak: str = "flag"
+    ) -> None:
+        self.suite, self.problem, self.teacher = suite, problem, teacher
+        self.max_turns, self.leak = turns, leak
+        self.steps: list[Step] = []
+        self.solved_turn: int | None = None
+
+    def first_message(self) -> str:
+        return first_message(self.suite, self.problem)
+
+    @property
+    def done(self) -> bool:
+        return self.solved_turn is not None or len(self.steps) >= self.max_turns
+
+    @property
+    def records(self) -> list[TurnRecord]:
+        return [step.record for step in self.steps]
+
+    async def step(self, attempt: str, student_tokens: int = 0) -> Step:
+        """Judge the student's `attempt` at the next turn and say what it is told next."""
+        if self.done:
+            raise RuntimeError(f"the episode of {self.problem.id} is over")
+        turn = len(self.steps) + 1
+        answer = self.suite.extract(attempt)
+        verdict = await check(self.suite, answer, self.problem)
+        record = TurnRecord(
+            turn=turn,
+            attempt=attempt,
+            answer=answer,
+            correct=verdict.correct,
+            score=verdict.score,
+            verifier_feedback=verdict.feedback,
+            verifier_report=verdict.report,
+            student_tokens=student_tokens,
+        )
+        if verdict.correct:
+            self.solved_turn = turn
+            step = Step(record, verdict)
+        elif turn == self.max_turns:
+            step = Step(record, verdict)
+        else:
+            step = await self._feedback(record, verdict)
+        self.steps.append(step)
+        return step
+
+    async def _feedback(self, record: TurnRecord, verdict: Verdict) -> Step:
+        history = [(s.record.attempt, s.record.feedback or "") for s in self.steps]
+        request = FeedbackRequest(
+            self.suite, self.problem, record.attempt, record.answer, verdict, history
+        )
+        guarded, source = await turn_feedback(self.teacher, request, self.leak)
+        record = record.model_copy(
+            update=dict(
+                feedback=guarded.text,
+                teacher=source,
+                leak=guarded.leak,
+                leaked=guarded.leaked,
+                original_feedback=guarded.original,
+                teacher_tokens=guarded.tokens,
+            )
+        )
+        message = retry_message(self.teacher, source, guarded.text, self.suite.answer_format)
+        return Step(record, verdict, request, message)

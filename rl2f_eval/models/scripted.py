@@ -15,6 +15,8 @@ As a student it answers turn k with the k-th script entry (the last one repeats)
 the conversation by the problem text; a record may carry its own "script" or "fail_first",
 which then apply to that problem only. As a teacher (or self-critic) it replies `feedback`
 (or `critique`), where "{answer}" is replaced by the problem's reference answer: a deliberate leak.
+A list of replies answers the k-th request of one teacher conversation with its k-th entry (the
+last one repeats): the second is the reply to the teacher's request for a rewrite.
 `latency` (seconds) sleeps per call, to measure the harness under realistic concurrency.
 
 Transient faults, for every call (student and teacher alike; bind the teacher role to a second
@@ -47,8 +49,8 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolChoice, ToolInfo
 from tenacity.wait import WaitBaseT, wait_fixed
 
-from rl2f_eval.didactic import prompts
 from rl2f_eval.suites.base import Problem, Suite
+from rl2f_eval.teachers import prompts
 
 SCRIPT_STEPS = ("right", "wrong", "garbled", "empty", "error", "huge", "bytes", "inject")
 FAILURES = ("error", "hang")
@@ -93,8 +95,8 @@ class ScriptedModel(ModelAPI):
         config: GenerateConfig = GenerateConfig(),
         script: str | list[str] = "wrong,wrong,right",
         answers: str | list[dict[str, str]] | None = None,
-        feedback: str = DEFAULT_FEEDBACK,
-        critique: str = DEFAULT_CRITIQUE,
+        feedback: str | list[str] = DEFAULT_FEEDBACK,
+        critique: str | list[str] = DEFAULT_CRITIQUE,
         latency: float = 0.0,
         fail_first: int = 0,
         failure: str = "error",
@@ -136,11 +138,11 @@ class ScriptedModel(ModelAPI):
 
     def _reply(self, input: list[ChatMessage]) -> str:
         system = next((m.text for m in input if isinstance(m, ChatMessageSystem)), "")
-        if system in (prompts.TEACHER_SYSTEM, prompts.TEACHER_SYSTEM_UNPRIVILEGED):
-            return self.feedback.replace("{answer}", self._record(input).get("answer", ""))
-        if system == prompts.SELF_CRITIQUE_SYSTEM:
-            return self.critique.replace("{answer}", self._record(input).get("answer", ""))
         turn = sum(isinstance(m, ChatMessageAssistant) for m in input)
+        if system in (prompts.TEACHER_SYSTEM, prompts.TEACHER_SYSTEM_UNPRIVILEGED):
+            return self._teacher_reply(self.feedback, turn, input)
+        if system == prompts.SELF_CRITIQUE_SYSTEM:
+            return self._teacher_reply(self.critique, turn, input)
         record = self._record(input)
         script = record.get("script", self.script)
         step = script[min(turn, len(script) - 1)]
@@ -163,6 +165,11 @@ class ScriptedModel(ModelAPI):
         if step == "inject":
             return INJECTION + wrong + "\n" + INJECTION
         return wrong
+
+    def _teacher_reply(self, replies: str | list[str], k: int, input: list[ChatMessage]) -> str:
+        replies = [replies] if isinstance(replies, str) else replies
+        reply = replies[min(k, len(replies) - 1)]
+        return reply.replace("{answer}", self._record(input).get("answer", ""))
 
     async def _fault(self, input: list[ChatMessage], attempt: int) -> None:
         """Fail the first `fail_first` attempts of each distinct call."""

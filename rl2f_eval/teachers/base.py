@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from rl2f_eval.suites.base import Problem, Suite, Verdict
+from rl2f_eval.teachers.prompts import PLAIN_INTRODUCTION
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class Feedback:
     text: str
     tokens: int = 0
     """Output tokens the teacher spent (0 for programmatic teachers)."""
+    original: str | None = None
+    """The teacher's own words, when `text` is a cleaned-up version of them."""
 
 
 class TeacherError(RuntimeError):
@@ -38,6 +41,8 @@ class TeacherError(RuntimeError):
 
 class Teacher(ABC):
     name: str
+    introduction: str = PLAIN_INTRODUCTION
+    """How the feedback reaches the student: a template of `{feedback}` (teachers.prompts)."""
 
     @abstractmethod
     async def feedback(self, request: FeedbackRequest) -> Feedback: ...

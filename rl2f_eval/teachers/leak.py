@@ -18,9 +18,7 @@ from rl2f_eval.teachers.base import FeedbackRequest, Teacher
 
 LEAK_MODES = ("flag", "redact", "regenerate")
 REDACTED = "[redacted]"
-WITHHELD = (
-    "[The teacher's feedback was withheld: it gave the answer away.] Your answer is incorrect."
-)
+WITHHELD = "[The feedback was withheld: it gave the answer away.]"
 
 
 @dataclass(frozen=True)
@@ -30,7 +28,8 @@ class GuardedFeedback:
     leaked: list[str] = field(default_factory=list)
     """Spans the guard found in the teacher's first feedback (empty: no leak)."""
     original: str | None = None
-    """The teacher's first feedback when the student sees something else."""
+    """The teacher's own first feedback when the student sees something else (tidied by the
+    teacher, or changed by the guard)."""
     tokens: int = 0
 
     @property
@@ -64,7 +63,7 @@ async def guarded_feedback(
     first = await teacher.feedback(request)
     leaked = await _leaked(request, first.text)
     if not leaked or mode == "flag":
-        return GuardedFeedback(first.text, leaked, tokens=first.tokens)
+        return GuardedFeedback(first.text, leaked, first.original, first.tokens)
     tokens, text, spans = first.tokens, first.text, leaked
     if mode == "regenerate":
         for _ in range(regenerations):
@@ -78,4 +77,4 @@ async def guarded_feedback(
         # the suite's spans may not be the text's own (normalised matches): check what is left
         if await _leaked(request, text):
             text = WITHHELD
-    return GuardedFeedback(text, leaked, original=first.text, tokens=tokens)
+    return GuardedFeedback(text, leaked, original=first.original or first.text, tokens=tokens)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from abc import abstractmethod
 
-from inspect_ai.model import ChatMessageSystem, ChatMessageUser, Model, get_model
+from inspect_ai.model import (
+    ChatMessage,
+    ChatMessageAssistant,
+    ChatMessageSystem,
+    ChatMessageUser,
+    Model,
+    get_model,
+)
 
-from rl2f_eval.didactic import prompts
+from rl2f_eval.teachers import prompts, wording
 from rl2f_eval.teachers.base import Feedback, FeedbackRequest, Teacher, TeacherError
 
 
@@ -29,7 +36,9 @@ class BinaryTeacher(Teacher):
 
 
 class _LLMTeacher(Teacher):
-    """Shared mechanics of teachers that ask a model: resolve it at run time, retry empties."""
+    """Shared mechanics of teachers that ask a model: resolve it at run time; an empty reply is
+    asked again, and so is one the student could not read as it stands (`wording.unusable`),
+    with the reason, up to `retries` times."""
 
     def __init__(self, model: str | Model | None = None, retries: int = 2) -> None:
         self._model, self.retries = model, retries
@@ -41,15 +50,29 @@ class _LLMTeacher(Teacher):
     def messages(self, request: FeedbackRequest) -> list[ChatMessageSystem | ChatMessageUser]: ...
 
     async def feedback(self, request: FeedbackRequest) -> Feedback:
-        model, messages, tokens = self.model(), self.messages(request), 0
+        model, tokens = self.model(), 0
+        messages: list[ChatMessage] = list(self.messages(request))
+        last: tuple[str, str] | None = None  # (tidied, raw) of the last non-empty reply
         for _ in range(self.retries + 1):
             output = await model.generate(messages)
             tokens += output.usage.output_tokens if output.usage else 0
-            if output.completion.strip():
-                return Feedback(output.completion.strip(), tokens)
-        raise TeacherError(
-            f"{self.name} teacher ({model}) returned empty feedback {self.retries + 1} times"
-        )
+            raw = output.completion.strip()
+            text = wording.tidy(raw)
+            if not text:
+                continue
+            last = text, raw
+            problem = wording.unusable(text)
+            if problem is None:
+                break
+            rewrite = prompts.REWRITE.format(problem=problem)
+            messages += [ChatMessageAssistant(content=raw), ChatMessageUser(content=rewrite)]
+        if last is None:
+            raise TeacherError(
+                f"{self.name} teacher ({model}) returned empty feedback {self.retries + 1} times"
+            )
+        # after the rewrites, never pass on a verdict of "correct": the verifier decides that
+        text = wording.drop_false_praise(last[0]) or prompts.BINARY_FEEDBACK
+        return Feedback(text, tokens, original=last[1] if last[1] != text else None)
 
 
 class ModelTeacher(_LLMTeacher):
@@ -57,6 +80,7 @@ class ModelTeacher(_LLMTeacher):
     given the reference solution and the verifier's report unless `privileged=False`."""
 
     name = "model"
+    introduction = prompts.TEACHER_INTRODUCTION
 
     def __init__(
         self, model: str | Model | None = None, privileged: bool = True, retries: int = 2
@@ -97,6 +121,7 @@ class SelfTeacher(_LLMTeacher):
     """The student critiques its own attempt with no privileged information (teacher-free)."""
 
     name = "self"
+    introduction = prompts.SELF_INTRODUCTION
 
     def model(self) -> Model:
         return get_model(self._model)

@@ -1,10 +1,11 @@
-"""Multi-turn didactic rollouts at the token level: the episode loop of `rl2f_eval.didactic`, with
-the student generating token ids through whatever backend the trainer runs.
+"""Multi-turn didactic rollouts at the token level: the episode step of `rl2f_eval.didactic`
+(`DidacticEpisode.step`, the same as `inspect eval` runs), with the student generating token ids
+through whatever backend the trainer runs.
 
-Per turn, every unsolved episode of the batch generates at once; the suite's verifier judges each
-attempt (`didactic.solver.check`), and the same feedback path as evaluation (`turn_feedback`: the
-teacher behind the leak guard, or the format reminder) writes the next user turn. Student ids are
-marked 1 in `env_mask` (trained); template and teacher ids 0 (masked out of the loss).
+Per turn, every unfinished episode of the batch generates at once; each decoded attempt goes
+through the episode step (extract, verify, feedback behind the leak guard, the next user
+message), and the message it returns is appended as token ids. Student ids are marked 1 in
+`env_mask` (trained); template and teacher ids 0 (masked out of the loss).
 Nothing here imports TRL: the trainer binding lives in `trl_adapter`.
 """
 
@@ -17,11 +18,12 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from rl2f_eval.didactic import prompts
-from rl2f_eval.didactic.solver import check, turn_feedback
-from rl2f_eval.suites.base import Problem, Suite, Verdict
-from rl2f_eval.teachers import FeedbackRequest, Teacher
+from rl2f_eval.didactic.episode import DidacticEpisode, Step, first_message
+from rl2f_eval.suites.base import Problem, Suite
+from rl2f_eval.teachers import Teacher
 from rl2f_eval.train.chat import ChatTokens
+
+__all__ = ["BackgroundLoop", "Episode", "EpisodeRunner", "Generate", "Step", "first_message"]
 
 Generate = Callable[[list[list[int]]], tuple[list[list[int]], list[list[float]] | None]]
 """Token-level generation: one completion per prompt, and the sampled tokens' logprobs (or None
@@ -31,28 +33,27 @@ T = TypeVar("T")
 
 
 @dataclass
-class Turn:
-    attempt: str
-    answer: str | None
-    verdict: Verdict
-    feedback: str | None = None
-    teacher: str | None = None
-    """Who wrote the feedback: a teacher's name, or "format"."""
-    leak: bool = False
-    request: FeedbackRequest | None = None
-    """What the teacher was asked (kept for critique prediction)."""
-
-
-@dataclass
 class Episode:
-    problem: Problem
+    """One episode as token ids; its turns are the `DidacticEpisode`'s steps."""
+
+    dialogue: DidacticEpisode
     prompt_ids: list[int]
     completion_ids: list[int] = field(default_factory=list)
     env_mask: list[int] = field(default_factory=list)
     logprobs: list[float] = field(default_factory=list)
-    turns: list[Turn] = field(default_factory=list)
-    solved_turn: int | None = None
     student_tokens: int = 0
+
+    @property
+    def problem(self) -> Problem:
+        return self.dialogue.problem
+
+    @property
+    def turns(self) -> list[Step]:
+        return self.dialogue.steps
+
+    @property
+    def solved_turn(self) -> int | None:
+        return self.dialogue.solved_turn
 
     def context(self) -> list[int]:
         return self.prompt_ids + self.completion_ids
@@ -83,11 +84,6 @@ class RolloutStats:
             out["tokens_per_s"] = self.student_tokens / self.generation_seconds
         self.student_tokens, self.generation_seconds, self.episodes = 0, 0.0, 0
         return out
-
-
-def first_message(suite: Suite, problem: Problem) -> str:
-    """The student's opening message, exactly as the didactic solver writes it."""
-    return prompts.STUDENT_PROMPT.format(problem=problem.input, answer_format=suite.answer_format)
 
 
 class BackgroundLoop:
@@ -130,14 +126,9 @@ class EpisodeRunner:
         self.stats = RolloutStats()
 
     def run(self, problems: Sequence[Problem], generate: Generate) -> list[Episode]:
-        episodes = [
-            Episode(
-                p, self.chat.prompt([{"role": "user", "content": first_message(self.suite, p)}])
-            )
-            for p in problems
-        ]
+        episodes = [self._start(problem) for problem in problems]
         active = list(episodes)
-        for turn in range(1, self.turns + 1):
+        while active:
             started = time.perf_counter()
             completions, logprobs = generate([e.context() for e in active])
             self.stats.generation_seconds += time.perf_counter() - started
@@ -145,38 +136,28 @@ class EpisodeRunner:
             attempts = self.chat.tokenizer.batch_decode(completions, skip_special_tokens=True)
             for i, (episode, ids) in enumerate(zip(active, completions, strict=True)):
                 episode.add_student(ids, logprobs[i] if logprobs is not None else None)
-            turns = self.loop.run(self._judge(active, attempts, last=turn == self.turns))
-            still = []
-            for episode, record in zip(active, turns, strict=True):
-                episode.turns.append(record)
-                if record.verdict.correct:
-                    episode.solved_turn = turn
-                elif turn < self.turns:
+            steps = self.loop.run(self._steps(active, attempts, completions))
+            for episode, step in zip(active, steps, strict=True):
+                if step.message is not None:
                     episode.add_template(self.chat.closing(episode.completion_ids))
-                    retry = prompts.RETRY_PROMPT.format(
-                        feedback=record.feedback, answer_format=self.suite.answer_format
-                    )
-                    episode.add_template(self.chat.user_turn(retry))
-                    still.append(episode)
-            active = still
-            if not active:
-                break
+                    episode.add_template(self.chat.user_turn(step.message))
+            active = [e for e in active if not e.dialogue.done]
         self.stats.episodes += len(episodes)
         return episodes
 
-    async def _judge(self, episodes: list[Episode], attempts: list[str], last: bool) -> list[Turn]:
+    def _start(self, problem: Problem) -> Episode:
+        dialogue = DidacticEpisode(self.suite, problem, self.teacher, self.turns, self.leak)
+        prompt = self.chat.prompt([{"role": "user", "content": dialogue.first_message()}])
+        return Episode(dialogue, prompt)
+
+    async def _steps(
+        self, episodes: list[Episode], attempts: list[str], completions: list[list[int]]
+    ) -> list[Step]:
         return list(
             await asyncio.gather(
-                *(self._judge_one(e, a, last) for e, a in zip(episodes, attempts, strict=True))
+                *(
+                    e.dialogue.step(attempt, len(ids))
+                    for e, attempt, ids in zip(episodes, attempts, completions, strict=True)
+                )
             )
         )
-
-    async def _judge_one(self, episode: Episode, attempt: str, last: bool) -> Turn:
-        answer = self.suite.extract(attempt)
-        verdict = await check(self.suite, answer, episode.problem)
-        if verdict.correct or last:  # no feedback after the last attempt: nobody would read it
-            return Turn(attempt, answer, verdict)
-        history = [(t.attempt, t.feedback or "") for t in episode.turns]
-        request = FeedbackRequest(self.suite, episode.problem, attempt, answer, verdict, history)
-        guarded, source = await turn_feedback(self.teacher, request, self.leak)
-        return Turn(attempt, answer, verdict, guarded.text, source, guarded.leak, request)
