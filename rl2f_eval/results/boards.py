@@ -92,61 +92,86 @@ def summarise(
     notes = list(results.notes)
     rows: list[dict] = []
     curves: list[dict] = []
-    runs = results.runs
-    if runs.empty:
-        return Summary(pd.DataFrame(), pd.DataFrame(), notes, method, resamples, seed)
-    for _, board in runs.groupby("board", sort=False):
+    boards = results.runs.groupby("board", sort=False) if not results.runs.empty else []
+    for _, board in boards:
         label = board["board_label"].iloc[0]
-        sets = _problem_sets(results, board)
-        for run in [run for run, s in sets.items() if not s]:
-            row = board.set_index("run").loc[run]
-            notes.append(
-                f"{label} / {row['student']} / {row['teacher']}: no scored samples; left out"
-            )
-            del sets[run]
+        sets = _scored_problem_sets(results, board, notes)
         if not sets:
             continue
         used, comparable = _board_problems(label, sets, shared_only, notes)
         for _, run in board[board["run"].isin(sets)].iterrows():
             samples = results.samples[results.samples["run"] == run["run"]]
             samples = samples[samples["problem"].isin(used[run["run"]])]
-            turns = int(run["turns"])
-            pairs = run_metrics(samples, turns)
-            pairs["acc_at_n"] = pairs[f"acc_at_{turns}"]
-            estimates = ratio_estimates(pairs, method, resamples, seed_for(seed, run["run"]))
-            labels = {"task": label, **{c: run[c] for c in RUN_COLUMNS[1:]}}
-            rows.append(
-                {
-                    **labels,
-                    "n": len(used[run["run"]]),
-                    "n_run": len(sets[run["run"]]),
-                    "epochs": int(samples.groupby("problem").size().max()),
-                    **{k: v for m in HEADLINE for k, v in _flatten(m, estimates[m]).items()},
-                    "comparable": comparable,
-                    "logs": " ".join(run["logs"]),
-                    "run": run["run"],
-                }
-            )
-            for k in range(1, turns + 1):
-                for metric in ("acc", "fix_rate"):
-                    if metric == "fix_rate" and k == 1:
-                        continue
-                    e = estimates[f"{metric}_at_{k}"]
-                    curves.append(
-                        {**labels, "metric": metric, "k": k, "value": e.value}
-                        | {"low": e.low, "high": e.high, "run": run["run"]}
-                    )
+            scope = {"n_run": len(sets[run["run"]]), "comparable": comparable}
+            row, run_curves = _estimates(run, label, samples, scope, method, resamples, seed)
+            rows.append(row)
+            curves += run_curves
     board = pd.DataFrame(rows)
     if not board.empty and (board["epochs"] > 1).any():
         notes.append(
             "Some runs have several epochs: each problem's outcome is averaged over its epochs "
             "and the bootstrap resamples problems, not epochs."
         )
-    if not board.empty:
-        board = board.sort_values(
-            ["task", "acc_at_n", "acc_at_1", "student", "teacher"],
-            ascending=[True, False, False, True, True],
-            na_position="last",
-            kind="stable",
-        ).reset_index(drop=True)
-    return Summary(board, pd.DataFrame(curves), notes, method, resamples, seed)
+    return Summary(_ranked(board), pd.DataFrame(curves), notes, method, resamples, seed)
+
+
+def _scored_problem_sets(
+    results: Results, board: pd.DataFrame, notes: list[str]
+) -> dict[str, set[str]]:
+    """The problems each run of `board` scored; a run that scored none is left out, noted."""
+    label = board["board_label"].iloc[0]
+    sets = _problem_sets(results, board)
+    for run in [run for run, problems in sets.items() if not problems]:
+        row = board.set_index("run").loc[run]
+        notes.append(f"{label} / {row['student']} / {row['teacher']}: no scored samples; left out")
+        del sets[run]
+    return sets
+
+
+def _estimates(
+    run: pd.Series,
+    label: str,
+    samples: pd.DataFrame,
+    scope: dict,
+    method: CIMethod,
+    resamples: int,
+    seed: int,
+) -> tuple[dict, list[dict]]:
+    """One run's leaderboard row and curve points, from the samples it is scored on; `scope`:
+    how many problems the run scored in all (`n_run`), and whether the board is like for like."""
+    turns = int(run["turns"])
+    pairs = run_metrics(samples, turns)
+    pairs["acc_at_n"] = pairs[f"acc_at_{turns}"]
+    estimates = ratio_estimates(pairs, method, resamples, seed_for(seed, run["run"]))
+    labels = {"task": label, **{c: run[c] for c in RUN_COLUMNS[1:]}}
+    row = {
+        **labels,
+        "n": samples["problem"].nunique(),
+        "n_run": scope["n_run"],
+        "epochs": int(samples.groupby("problem").size().max()),
+        **{k: v for m in HEADLINE for k, v in _flatten(m, estimates[m]).items()},
+        "comparable": scope["comparable"],
+        "logs": " ".join(run["logs"]),
+        "run": run["run"],
+    }
+    curves = [
+        {**labels, "metric": metric, "k": k, "value": e.value}
+        | {"low": e.low, "high": e.high, "run": run["run"]}
+        for k in range(1, turns + 1)
+        for metric in ("acc", "fix_rate")
+        if not (metric == "fix_rate" and k == 1)
+        for e in [estimates[f"{metric}_at_{k}"]]
+    ]
+    return row, curves
+
+
+def _ranked(board: pd.DataFrame) -> pd.DataFrame:
+    """By task, then best acc@N first."""
+    if board.empty:
+        return board
+    return board.sort_values(
+        ["task", "acc_at_n", "acc_at_1", "student", "teacher"],
+        ascending=[True, False, False, True, True],
+        na_position="last",
+        kind="stable",
+    ).reset_index(drop=True)

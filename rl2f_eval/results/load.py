@@ -207,62 +207,82 @@ def load_results(
 
     `track` wraps the list of log files, e.g. in a progress bar."""
     notes: list[str] = []
-    frames: list[pd.DataFrame] = []
     logs: list[dict[str, Any]] = []
+    frames: list[pd.DataFrame] = []
     for location in track(log_files(paths)):
-        name = Path(location).name
-        try:
-            header = read_eval_log(location, header_only=True)
-        except Exception as error:  # a truncated or foreign file must not stop the others
-            notes.append(f"{name}: skipped, not a readable Inspect log ({error!s:.200})")
-            continue
-        if not is_didactic(header):
-            notes.append(f"{name}: skipped, not a didactic task (no {SCORER})")
-            continue
-        total = len(header.eval.dataset.sample_ids or []) * (header.eval.config.epochs or 1)
-        if header.status != "success" and not include_incomplete:
-            status = STATUS_TEXT.get(header.status, header.status)
-            notes.append(f"{name}: skipped, the run {status}")
-            continue
-        try:
-            frame = samples_df(header, columns=SAMPLE_COLUMNS, quiet=True)
-        except Exception as error:
-            notes.append(f"{name}: skipped, its samples could not be read ({error!s:.200})")
-            continue
-        if frame.empty:  # started, cancelled or failed before any sample finished
-            status = STATUS_TEXT.get(header.status, f"ended with status {header.status}")
-            notes.append(f"{name}: no samples yet (the run {status}); skipped")
-            continue
-        failed = frame.get("error", pd.Series("", index=frame.index)).fillna("") != ""
-        errored = frame[failed]
-        has_score = frame["score_acc_at_1"].notna() if "score_acc_at_1" in frame else False
-        scored = frame[~failed & has_score]
-        if header.status != "success":
-            status = STATUS_TEXT.get(header.status, header.status)
-            notes.append(
-                f"{name}: the run {status} ({len(scored)} of {total or '?'} samples scored); "
-                "the scored samples are included"
-            )
-        if len(errored):
-            first = str(errored["error"].iloc[0]).splitlines()[0][:160]
-            notes.append(
-                f"{name}: {len(errored)} errored samples are left out, as Inspect leaves them "
-                f"out of its metrics (first error: {first})"
-            )
-        identity = run_identity(header)
-        created = pd.Timestamp(header.eval.created)
-        logs.append({**identity, "log": location, "created": created, "status": header.status})
-        scored = scored.rename(columns=lambda c: c.removeprefix("score_"))
-        scored = scored.drop(columns=["error", "sample_id", "eval_id"], errors="ignore")
-        frames.append(
-            scored.assign(
-                run=identity["run"], board=identity["board"], log=location, created=created
-            )
-        )
+        read = _read_log(location, include_incomplete, notes)
+        if read is not None:
+            logs.append(read[0])
+            frames.append(read[1])
     if not logs:
         return Results(pd.DataFrame(), pd.DataFrame(), notes)
-    per_log = _disambiguate(pd.DataFrame(logs))
-    runs = (
+    runs = _runs(_disambiguate(pd.DataFrame(logs)))
+    return Results(_newest_samples(frames, runs, notes), runs, notes)
+
+
+def _read_log(
+    location: str, include_incomplete: bool, notes: list[str]
+) -> tuple[dict[str, Any], pd.DataFrame] | None:
+    """One log's row (its run identity) and its scored samples; None, with a note, when the
+    log is skipped."""
+    name = Path(location).name
+    try:
+        header = read_eval_log(location, header_only=True)
+    except Exception as error:  # a truncated or foreign file must not stop the others
+        notes.append(f"{name}: skipped, not a readable Inspect log ({error!s:.200})")
+        return None
+    if not is_didactic(header):
+        notes.append(f"{name}: skipped, not a didactic task (no {SCORER})")
+        return None
+    if header.status != "success" and not include_incomplete:
+        status = STATUS_TEXT.get(header.status, header.status)
+        notes.append(f"{name}: skipped, the run {status}")
+        return None
+    try:
+        frame = samples_df(header, columns=SAMPLE_COLUMNS, quiet=True)
+    except Exception as error:
+        notes.append(f"{name}: skipped, its samples could not be read ({error!s:.200})")
+        return None
+    if frame.empty:  # started, cancelled or failed before any sample finished
+        status = STATUS_TEXT.get(header.status, f"ended with status {header.status}")
+        notes.append(f"{name}: no samples yet (the run {status}); skipped")
+        return None
+    scored = _scored(name, header, frame, notes)
+    identity = run_identity(header)
+    created = pd.Timestamp(header.eval.created)
+    row = {**identity, "log": location, "created": created, "status": header.status}
+    scored = scored.rename(columns=lambda c: c.removeprefix("score_"))
+    scored = scored.drop(columns=["error", "sample_id", "eval_id"], errors="ignore")
+    return row, scored.assign(
+        run=identity["run"], board=identity["board"], log=location, created=created
+    )
+
+
+def _scored(name: str, header: EvalLog, frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """The samples of `frame` that were scored; notes on an unfinished run and errored samples."""
+    failed = frame.get("error", pd.Series("", index=frame.index)).fillna("") != ""
+    errored = frame[failed]
+    has_score = frame["score_acc_at_1"].notna() if "score_acc_at_1" in frame else False
+    scored = frame[~failed & has_score]
+    if header.status != "success":
+        total = len(header.eval.dataset.sample_ids or []) * (header.eval.config.epochs or 1)
+        status = STATUS_TEXT.get(header.status, header.status)
+        notes.append(
+            f"{name}: the run {status} ({len(scored)} of {total or '?'} samples scored); "
+            "the scored samples are included"
+        )
+    if len(errored):
+        first = str(errored["error"].iloc[0]).splitlines()[0][:160]
+        notes.append(
+            f"{name}: {len(errored)} errored samples are left out, as Inspect leaves them "
+            f"out of its metrics (first error: {first})"
+        )
+    return scored
+
+
+def _runs(per_log: pd.DataFrame) -> pd.DataFrame:
+    """One row per run from the rows of its logs (oldest first)."""
+    return (
         per_log.sort_values("created")
         .groupby("run", sort=False)
         .agg(
@@ -277,6 +297,12 @@ def load_results(
         )
         .reset_index()
     )
+
+
+def _newest_samples(
+    frames: list[pd.DataFrame], runs: pd.DataFrame, notes: list[str]
+) -> pd.DataFrame:
+    """Every scored sample once: a sample in several logs of its run counts from the newest."""
     samples = pd.concat(frames, ignore_index=True).sort_values("created", kind="stable")
     samples["problem"] = samples["id"] + "#" + samples["problem_hash"]
     duplicated = samples.duplicated(["run", "id", "epoch"], keep="last")
@@ -286,5 +312,4 @@ def load_results(
             f"{row['board_label']} / {row['student']} / {row['teacher']}: {count} samples appear "
             f"in more than one of its {len(row['logs'])} logs; the newest log's result is used"
         )
-    samples = samples[~duplicated].drop(columns=["created"]).reset_index(drop=True)
-    return Results(samples, runs, notes)
+    return samples[~duplicated].drop(columns=["created"]).reset_index(drop=True)
