@@ -6,6 +6,8 @@ command's heavy imports (torch, Inspect, pandas) inside its body so that `--help
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from rl2f_eval.results import commands as results
@@ -14,13 +16,28 @@ from rl2f_eval.train import cli as train
 app = typer.Typer(
     name="rl2f-eval",
     help="Tables, learning curves, comparisons and transcripts from rl2f-eval's Inspect logs, "
-    "and RL2F training. Run evaluations with `inspect eval tasks/<suite>.py`; then point these "
-    "commands at the logs.",
+    "and RL2F training. Run evaluations with `inspect eval rl2f_eval/<task>` (`rl2f-eval tasks` "
+    "lists the tasks and their arguments); then point these commands at the logs.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",
 )
+
+
+@app.command()
+def tasks(
+    name: Annotated[str | None, typer.Argument(help="A task: show its arguments.")] = None,
+) -> None:
+    """The evaluation tasks (`inspect eval rl2f_eval/<task>`), or one task's arguments."""
+    from rl2f_eval.tasks import describe
+
+    try:
+        typer.echo(describe(name))
+    except KeyError as error:
+        typer.echo(f"error: {error.args[0]}", err=True)
+        raise typer.Exit(2) from None
+
 
 app.command()(results.leaderboard)
 app.command()(results.curves)

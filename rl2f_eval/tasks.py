@@ -75,6 +75,39 @@ def task_function(name: str, module: str = __name__) -> TaskFunction:
     return run
 
 
+def describe(name: str | None = None) -> str:
+    """Every task and what it is; with `name`, that task's arguments with their defaults
+    (`rl2f-eval tasks [NAME]`; Inspect 0.3.285's `inspect list` and `inspect info` show no
+    task arguments)."""
+    if name is None:
+        width = max(map(len, TASKS))
+        lines = [
+            f"rl2f_eval/{task:<{width}}  {' '.join(_doc_parts(function.__doc__)[0].split())}"
+            for task, function in TASKS.items()
+        ]
+        return "\n".join([*lines, "", "rl2f-eval tasks NAME: a task's arguments."])
+    if name not in TASKS:
+        raise KeyError(f"no task {name!r}; the tasks are {', '.join(TASKS)}")
+    function = TASKS[name]
+    summary, args = _doc_parts(function.__doc__)
+    defaults = inspect.signature(function).parameters
+    lines = []
+    for line in args:
+        head, _, text = line.strip().partition(":")
+        if line.startswith("    ") and not line.startswith("     ") and head in defaults:
+            line = f"    {head} (default {_yaml(defaults[head].default)}):{text}"
+        lines.append(line)
+    usage = f"inspect eval rl2f_eval/{name} [-T name=value ...]  (or tasks/{name}.py)"
+    return "\n".join([usage, "", summary, "", "Arguments:", *lines])
+
+
+def _yaml(value: Any) -> str:
+    """A default as `-T` writes it."""
+    if value is None or isinstance(value, bool):
+        return {None: "none", True: "true", False: "false"}[value]
+    return str(value)
+
+
 def suite_task(placeholder: Callable[..., Any]) -> TaskFunction:
     """`@task @suite_task def maze(): ...` in a task file: the registered suite of that name's
     task (the placeholder's body is never run; only its name and module count)."""

@@ -55,6 +55,8 @@ def test_feedback_a_student_cannot_use_as_it_stands(text, problem):
 
 def test_false_praise_is_dropped_sentence_by_sentence():
     assert drop_false_praise("Your answer is correct! Check row 2.") == "Check row 2."
+    kept = "Check row 2.\n\nThen recount."  # nothing to drop: left exactly as it was
+    assert drop_false_praise(kept) == kept
 
 
 def retry_messages(log) -> list[str]:

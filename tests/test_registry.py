@@ -4,15 +4,19 @@ rl2f_eval/<name>` from any directory, with its own and the episode arguments, do
 from __future__ import annotations
 
 import inspect
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import inspect_ai
 import pytest
 from inspect_ai._util.decorator import parse_decorators
 from inspect_ai.log import list_eval_logs, read_eval_log
+from typer.testing import CliRunner
 
 from rl2f_eval import tasks
+from rl2f_eval.cli import app
 from rl2f_eval.didactic.episode import EPISODE_ARGS
 from rl2f_eval.errors import TaskArgError
 from rl2f_eval.suites.registry import SUITES, build_suite, entry, task_name
@@ -78,3 +82,36 @@ def test_every_suite_runs_as_a_packaged_task_from_any_directory(tmp_path):
         assert log.status == "success" and len(log.samples) == 2, log.eval.task
         assert metrics(log)["acc_at_1"] == 1, log.eval.task
         assert log.eval.metadata["episode"]["oracle_turn"] == 1
+
+
+def test_the_tasks_command_lists_tasks_and_their_arguments():
+    listing = CliRunner().invoke(app, ["tasks"])
+    assert listing.exit_code == 0 and all(f"rl2f_eval/{name}" in listing.output for name in SUITES)
+    maze = CliRunner().invoke(app, ["tasks", "maze"])
+    assert maze.exit_code == 0
+    assert "size (default 4): cells per side" in maze.output
+    assert "oracle_turn (default none): oracle check mode" in maze.output
+    unknown = CliRunner().invoke(app, ["tasks", "chess"])
+    assert unknown.exit_code == 2 and "no task 'chess'" in unknown.output
+
+
+def test_the_readme_example_suite_is_the_whole_change(monkeypatch, tmp_path):
+    """README "Adding a suite": its module plus its registry line give a working task."""
+    readme = (TASKS.parent / "README.md").read_text()
+    section = readme.split("## Adding a suite", 1)[1].split("\n## ", 1)[0]
+    module, line = re.findall(r"```python\n(.*?)```", section, re.DOTALL)[:2]
+    (tmp_path / "dice.py").write_text(module)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    name, target = re.search(r'"(\w+)": "([\w.:]+)"', line).groups()
+    monkeypatch.setitem(SUITES, name, target.replace("rl2f_eval.suites.dice", "dice"))
+    function = tasks.task_function(name)
+    assert list(inspect.signature(function).parameters) == ["n", "dice", "seed", *EPISODE_ARGS]
+    assert "dice: dice per problem." in function.__doc__
+    [log] = inspect_ai.eval(
+        inspect_ai.task(function)(n=3, dice=4, oracle_turn=2, turns=2, teacher="verifier"),
+        model="none",
+        log_dir=str(tmp_path / "logs"),
+        display="none",
+    )
+    assert log.status == "success" and len(log.samples) == 3
+    assert (metrics(log)["acc_at_1"], metrics(log)["acc_at_2"]) == (0, 1)

@@ -27,7 +27,8 @@ class TurnRecord(BaseModel):
     leak: bool = False
     leaked: list[str] = Field(default_factory=list)
     original_feedback: str | None = None
-    """The teacher's feedback before the leak guard changed it."""
+    """The teacher's own words when the student was shown something else: tidied
+    (`rl2f_eval.teachers.wording`), redacted or withheld by the leak guard."""
     student_tokens: int = 0
     teacher_tokens: int = 0
 

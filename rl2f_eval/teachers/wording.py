@@ -33,7 +33,7 @@ _PRAISE = re.compile(
     r"|\byou(?:'ve| have)? got it right\b",
     re.IGNORECASE | re.MULTILINE,
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_SENTENCE = re.compile(r"(?<=[.!?])(\s+)")  # the spacing is kept: paragraphs stay apart
 
 
 def tidy(text: str) -> str:
@@ -65,4 +65,10 @@ def unusable(text: str) -> str | None:
 
 def drop_false_praise(text: str) -> str:
     """`text` without the sentences that call the attempt correct."""
-    return " ".join(s for s in _SENTENCE.split(text) if not _PRAISE.search(s)).strip()
+    parts = [*_SENTENCE.split(text), ""]  # sentence, spacing, sentence, ..., sentence, ""
+    kept = (
+        sentence + spacing
+        for sentence, spacing in zip(parts[::2], parts[1::2], strict=True)
+        if not _PRAISE.search(sentence)
+    )
+    return "".join(kept).strip()
