@@ -1,0 +1,109 @@
+"""tasks/games.py end to end: oracle mode for every game through `inspect eval`, stable samples,
+task arguments, and the verifier's feedback against the leak guard for every game."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from inspect_ai.log import list_eval_logs, read_eval_log
+
+from rl2f_eval.errors import TaskArgError
+from rl2f_eval.suites.base import Problem
+from rl2f_eval.suites.games import GAMES, GameSuite
+
+ROOT = Path(__file__).parent.parent
+INSPECT = str(Path(sys.executable).parent / "inspect")
+
+
+@pytest.mark.parametrize("difficulty", ["easy", "hard"])
+def test_oracle_mode_is_exact_for_every_game_through_inspect_eval(tmp_path, difficulty):
+    """`-T oracle_turn=3 -T teacher=verifier`: acc@1 = acc@2 = 0 and acc@3 = acc@4 = 1 on every
+    sample; the losing moves got the game's answer (not a format complaint), which the leak
+    guard passed; no model was called. In a process with another string-hash seed."""
+    result = subprocess.run(
+        [
+            *(INSPECT, "eval", "tasks/games.py", "--model", "none"),
+            *("--log-dir", str(tmp_path), "--display", "none"),
+            *("-T", "n=3", "-T", f"difficulty={difficulty}", "-T", "seed=5"),
+            *("-T", "turns=4", "-T", "oracle_turn=3", "-T", "teacher=verifier"),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONHASHSEED": "4321"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    [info] = list_eval_logs(str(tmp_path))
+    log = read_eval_log(info)
+    assert log.status == "success", log.error
+    built_here = {s.id: s.input for s in GameSuite(n=3, difficulty=difficulty, seed=5).samples()}
+    assert {s.id: s.input for s in log.samples} == built_here
+    assert {s.metadata["game"] for s in log.samples} == set(GAMES)
+    for sample in log.samples:
+        value = sample.scores["didactic_scorer"].value
+        curve = [value[f"acc_at_{k}"] for k in range(1, 5)]
+        assert curve == [0, 0, 1, 1], (sample.id, curve)
+        turns = sample.store["DidacticStore:turns"]
+        assert len(turns) == 3 and turns[-1]["correct"]
+        for turn in turns[:2]:
+            assert turn["answer"] is not None and turn["teacher"] == "verifier", sample.id
+            assert turn["feedback"] and not turn["leak"], (sample.id, turn["feedback"])
+    assert not [e for s in log.samples for e in s.events if e.event == "model"]
+
+
+def test_same_arguments_give_the_same_games_and_ids():
+    first = GameSuite(n=3, difficulty="medium", seed=3).samples()
+    again = GameSuite(n=3, difficulty="medium", seed=3).samples()
+    other = GameSuite(n=3, difficulty="medium", seed=4).samples()
+    assert [(s.id, s.input, s.target) for s in first] == [(s.id, s.input, s.target) for s in again]
+    assert [s.id for s in first] == [f"{g}-medium-s3-{i}" for g in GAMES for i in range(3)]
+    assert [s.target for s in first] != [s.target for s in other]
+
+
+def test_games_may_be_chosen_by_name_or_list():
+    suite = GameSuite(games=["number"], n=1)
+    assert [s.metadata["game"] for s in suite.samples()] == ["number"]
+    assert len(GameSuite(games="all", n=1).samples()) == len(GAMES)
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        ({"games": "chess"}, "games must be one of all, number"),
+        ({"games": "all,number"}, "'all' already means every game"),
+        ({"games": 5}, "games must be all or names from number"),
+        ({"difficulty": "extreme"}, "difficulty must be one of easy, medium, hard"),
+        ({"n": 0}, "n \\(games of each kind\\) must be from 1 to 100000; got 0"),
+        ({"n": True}, "n \\(games of each kind\\) must be from 1"),
+        ({"n": "5"}, "n \\(games of each kind\\) must be from 1"),
+        ({"games": "number", "n": 1000}, "n=1000 is more than number has different problems"),
+        ({"seed": -1}, "seed must be a whole number of at least 0"),
+        ({"games": "number", "size": 1}, "size for number \\(how many numbers the range holds"),
+        ({"games": "number", "size": 2.5}, "size for number"),
+    ],
+)
+def test_bad_arguments_fail_with_one_clear_line(args, match):
+    with pytest.raises(TaskArgError, match=match) as error:
+        GameSuite(**args)
+    assert "\n" not in str(error.value)
+
+
+def test_oracle_texts_are_right_and_wrong_for_every_game():
+    suite = GameSuite(n=20, difficulty="medium", seed=1)
+    for sample in suite.samples():
+        p = Problem.from_sample(sample)
+        right, wrong = (
+            suite.extract(suite.answer_text(p)),
+            suite.extract(suite.wrong_answer_text(p)),
+        )
+        assert right is not None and suite.verify(right, p).correct, p.id
+        assert wrong is not None and not suite.verify(wrong, p).correct, p.id
+        feedback = suite.verify(wrong, p).feedback
+        assert feedback and suite.leaked(feedback, p) == [], (p.id, feedback)
+        assert suite.leaked(f"The answer is {p.target}.", p), p.id
+        assert p.target not in suite.verify(wrong, p).feedback.split()
