@@ -74,9 +74,9 @@ def test_games_may_be_chosen_by_name_or_list():
 @pytest.mark.parametrize(
     "args, match",
     [
-        ({"games": "chess"}, "games must be one of all, number"),
+        ({"games": "chess"}, "games must be one of all, number, wordle, mastermind, circuit, word_chain; got .chess."),
         ({"games": "all,number"}, "'all' already means every game"),
-        ({"games": 5}, "games must be all or names from number"),
+        ({"games": 5}, "games must be all or names from number, wordle"),
         ({"difficulty": "extreme"}, "difficulty must be one of easy, medium, hard"),
         ({"n": 0}, "n \\(games of each kind\\) must be from 1 to 100000; got 0"),
         ({"n": True}, "n \\(games of each kind\\) must be from 1"),

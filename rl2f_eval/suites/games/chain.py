@@ -1,0 +1,180 @@
+"""Word chaining: from a given word, a chain of English words in which each begins with the last
+letter of the one before, ending on a given letter. Any chain that keeps the rules wins; the
+game names the rules a chain breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rl2f_eval.suites.base import Problem, Verdict
+from rl2f_eval.suites.games.common import Game, plural, rng
+from rl2f_eval.suites.games.words import dictionary, wordle_answers
+
+LENGTHS = {"easy": 2, "medium": 4, "hard": 6}  # words to add
+MIN_LETTERS = 4
+
+PROMPT = """Let's play a word chain. Start from the word {start}. Add {count} more English \
+{words} so that each begins with the last letter of the word before it (so the first begins \
+with {first}), and the last ends with the letter {end}. Every word must have at least \
+{minimum} letters, be a real English word, and appear only once ({start} counts as used). \
+Write your chain as the {count} new {words} in order, separated by commas, and I will tell you \
+which rules it breaks. Give one chain per reply."""
+
+
+def parse_chain(text: str) -> list[str] | None:
+    """'eagle, elbow, wheat', 'eagle -> elbow -> wheat', 'Eagle Elbow Wheat' -> the words (lower
+    case); None when anything but words and separators is there."""
+    parts = [p for p in re.split(r"[\s,;>→\-–—|/]+", text.strip().strip(".")) if p]
+    if not parts or not all(part.isalpha() for part in parts):
+        return None
+    return [part.lower() for part in parts]
+
+
+def common_words() -> list[str]:
+    """The words the reference chains are built from: Wordle's answers (common English)."""
+    return list(wordle_answers())
+
+
+def random_chain(draw: Any, count: int) -> list[str]:
+    """A start word and `count` linked common words (a random walk; restarts at dead ends)."""
+    words = common_words()
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        by_first.setdefault(word[0], []).append(word)
+    while True:
+        chain = [draw.choice(words)]
+        while len(chain) <= count:
+            options = [w for w in by_first.get(chain[-1][-1], []) if w not in chain]
+            if not options:
+                break
+            chain.append(draw.choice(options))
+        if len(chain) == count + 1:
+            return chain
+
+
+class WordChain(Game):
+    name = "word_chain"
+    move = "<word>, <word>, ..."
+    size_meaning = "words to add"
+    sizes = range(1, 11)
+
+    def generate(
+        self, index: int, seed: int, difficulty: str, size: int | None
+    ) -> tuple[str, str, dict[str, Any]]:
+        count = size or LENGTHS[difficulty]
+        chain = random_chain(rng("word_chain", difficulty, count, seed, index), count)
+        start, end = chain[0], chain[-1][-1]
+        statement = PROMPT.format(
+            start=start.upper(),
+            count=count,
+            words="word" if count == 1 else "words",
+            first=start[-1].upper(),
+            end=end.upper(),
+            minimum=MIN_LETTERS,
+        )
+        return statement, ", ".join(chain[1:]), {"start": start, "end": end, "count": count}
+
+    def broken_rules(self, words: list[str], problem: Problem) -> tuple[list[str], int]:
+        """Every broken rule in chain order (the feedback lists the first few), and how many
+        words keep all of their own rules (the partial credit)."""
+        start, end, count = (problem.metadata[k] for k in ("start", "end", "count"))
+        issues = []
+        if len(words) != count:
+            issues.append(f"Your chain has {plural(len(words), 'new word')}; it needs {count}.")
+        seen, previous, good = {start}, start, 0
+        for i, word in enumerate(words):
+            shown, before = word.upper(), len(issues)
+            if len(word) < MIN_LETTERS:
+                issues.append(f"{shown} is shorter than {MIN_LETTERS} letters.")
+            elif word not in dictionary():
+                issues.append(f"{shown} is not in the game's English word list.")
+            if word[0] != previous[-1]:
+                issues.append(
+                    f"{shown} does not begin with {previous[-1].upper()}, the last letter of "
+                    f"{previous.upper()}."
+                )
+            if word in seen:
+                issues.append(f"{shown} is used twice.")
+            if i == len(words) - 1 and word[-1] != end:
+                issues.append(f"The last word, {shown}, does not end with {end.upper()}.")
+            good += len(issues) == before
+            seen.add(word)
+            previous = word
+        return issues, good
+
+    def check(self, answer: str, problem: Problem) -> Verdict:
+        words = parse_chain(answer)
+        count = problem.metadata["count"]
+        if words is None:
+            return Verdict(False, "Write only the new words, separated by commas.")
+        if words[0] == problem.metadata["start"] and len(words) == count + 1:
+            words = words[1:]  # the start word written again at the front
+        issues, good = self.broken_rules(words, problem)
+        if not issues:
+            return Verdict(True, "Your chain keeps every rule.", score=1.0)
+        shown = " ".join(issues[:3])
+        if len(issues) > 3:
+            shown += f" ({plural(len(issues) - 3, 'more broken rule')} not listed.)"
+        return Verdict(
+            False,
+            shown,
+            report=" ".join(issues) + f" One valid chain: {problem.target}.",
+            score=good / max(count, len(words)),
+        )
+
+    def solution_text(self, problem: Problem) -> str:
+        start, end = problem.metadata["start"], problem.metadata["end"]
+        return (
+            f"One valid chain from {start.upper()}: {problem.target.upper()}; any chain that keeps "
+            f"every rule wins. It helps to plan backwards: the last word must end with "
+            f"{end.upper()}, so the word before it must end with a letter that starts words "
+            f"ending in {end.upper()}."
+        )
+
+    def wrong_answer(self, problem: Problem) -> str:
+        words = problem.target.split(", ")
+        end = problem.metadata["end"]
+        # the reference with its last word swapped for a linked word that ends elsewhere
+        first = words[-2][-1] if len(words) > 1 else problem.metadata["start"][-1]
+        used = {problem.metadata["start"], *words}
+        swap = next(
+            (w for w in common_words() if w[0] == first and w[-1] != end and w not in used),
+            None,
+        )
+        return ", ".join([*words[:-1], swap] if swap else words[:-1] or ["zzzz"])
+
+    def leaked(self, feedback: str, problem: Problem) -> list[str]:
+        """A complete valid chain: `count` words in a row (list separators, numbering and
+        connecting words like "then" between them) that keep every rule. Words of the game's
+        own messages ("twice", "letter") never count: one of them could otherwise be a valid
+        one-word chain."""
+        count = problem.metadata["count"]
+        tokens = [
+            m for m in re.finditer(r"[A-Za-z]+", feedback) if m.group(0).lower() not in _CONNECTORS
+        ]
+        spans = []
+        for i in range(len(tokens) - count + 1):
+            window = tokens[i : i + count]
+            words = [m.group(0).lower() for m in window]
+            if _GAME_WORDS.isdisjoint(words) and not self.broken_rules(words, problem)[0]:
+                spans.append(feedback[window[0].start() : window[-1].end()])
+        return spans
+
+
+# words a teacher writes between the words of a chain ("eagle, then elbow, and finally wheat")
+_CONNECTORS = frozenset(
+    re.findall(
+        r"[a-z]+", "then and next finally after that followed by try use start with from to into"
+    )
+)
+# the words of the game's own messages (the feedback in WordChain.broken_rules and check)
+_GAME_WORDS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        "your chain has new word words it needs is shorter than letters not in the game's "
+        "english list does begin with last letter of used twice end ends more broken rule rules "
+        "listed write only separated by commas keeps every",
+    )
+)
