@@ -74,7 +74,10 @@ def test_games_may_be_chosen_by_name_or_list():
 @pytest.mark.parametrize(
     "args, match",
     [
-        ({"games": "chess"}, "games must be one of all, number, wordle, mastermind, circuit, word_chain; got .chess."),
+        (
+            {"games": "chess"},
+            "games must be one of all, number, wordle, mastermind, circuit, word_chain; got",
+        ),
         ({"games": "all,number"}, "'all' already means every game"),
         ({"games": 5}, "games must be all or names from number, wordle"),
         ({"difficulty": "extreme"}, "difficulty must be one of easy, medium, hard"),
@@ -107,3 +110,21 @@ def test_oracle_texts_are_right_and_wrong_for_every_game():
         assert feedback and suite.leaked(feedback, p) == [], (p.id, feedback)
         assert suite.leaked(f"The answer is {p.target}.", p), p.id
         assert p.target not in suite.verify(wrong, p).feedback.split()
+
+
+JUNK = (
+    "", " ", "ANSWER", "🙂", "x" * 5000, "1" * 300, "(" * 500, "NOT " * 3000 + "x1",
+    "x1 OR " * 400 + "x1", "-5", "1e9", "\x00\ud800", "word, " * 200, "a, b", "99999999999999",
+)  # fmt: skip
+
+
+def test_no_answer_or_feedback_crashes_any_game():
+    """Junk moves get a wrong verdict with feedback, and junk feedback passes through the leak
+    guard, for every game: nothing a model writes can crash a sample."""
+    suite = GameSuite(n=2, difficulty="hard", seed=7)
+    for sample in suite.samples():
+        p = Problem.from_sample(sample)
+        for junk in JUNK:
+            verdict = suite.verify(junk, p)
+            assert not verdict.correct and verdict.feedback, (p.id, junk[:20])
+            assert isinstance(suite.leaked(junk, p), list)

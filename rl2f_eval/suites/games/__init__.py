@@ -74,9 +74,10 @@ class GameSuite(Suite):
                 )
         self.n, self.difficulty, self.size, self.seed = n, difficulty, size, seed
         moves = {game.move for game in self.games}
-        move = moves.pop() if len(moves) == 1 else "<your move>"
         self.answer_format = (
-            f"Think briefly, then end your reply with a final line of the form `ANSWER: {move}`."
+            f"End your reply with a final line of the form `ANSWER: {moves.pop()}`."
+            if len(moves) == 1
+            else "End your reply with a final line `ANSWER: <guess>` in the form the game asks."
         )
         # a weak model that never learned the format still plays number guessing (as in the
         # arithmetic suite); with any other game a reply without `ANSWER:` states no move

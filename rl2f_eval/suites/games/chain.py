@@ -15,12 +15,12 @@ from rl2f_eval.suites.games.words import dictionary, wordle_answers
 LENGTHS = {"easy": 2, "medium": 4, "hard": 6}  # words to add
 MIN_LETTERS = 4
 
-PROMPT = """Let's play a word chain. Start from the word {start}. Add {count} more English \
-{words} so that each begins with the last letter of the word before it (so the first begins \
-with {first}), and the last ends with the letter {end}. Every word must have at least \
-{minimum} letters, be a real English word, and appear only once ({start} counts as used). \
-Write your chain as the {count} new {words} in order, separated by commas, and I will tell you \
-which rules it breaks. Give one chain per reply."""
+PROMPT = """Write a word chain that starts from the word {start}: add {count} more English \
+{words}, each beginning with the last letter of the word before it (so the first begins with \
+{first}), the last ending with the letter {end}. Every word must have at least {minimum} \
+letters, be a real English word, and appear only once ({start} counts as used). Write the \
+{count} new {words} in order, separated by commas. If your chain breaks a rule, you are told \
+which."""
 
 
 def parse_chain(text: str) -> list[str] | None:
@@ -76,33 +76,35 @@ class WordChain(Game):
         )
         return statement, ", ".join(chain[1:]), {"start": start, "end": end, "count": count}
 
-    def broken_rules(self, words: list[str], problem: Problem) -> tuple[list[str], int]:
-        """Every broken rule in chain order (the feedback lists the first few), and how many
-        words keep all of their own rules (the partial credit)."""
+    def broken_rules(self, words: list[str], problem: Problem) -> list[tuple[int, str]]:
+        """Every broken rule in chain order, as (place of the word that breaks it, 0 for the
+        chain's length; message). Words are named by their place, never quoted: a quoted word
+        of the student's could itself be a valid chain, and the game's own answer must never
+        read as giving one away."""
         start, end, count = (problem.metadata[k] for k in ("start", "end", "count"))
         issues = []
         if len(words) != count:
-            issues.append(f"Your chain has {plural(len(words), 'new word')}; it needs {count}.")
-        seen, previous, good = {start}, start, 0
-        for i, word in enumerate(words):
-            shown, before = word.upper(), len(issues)
+            issues.append(
+                (0, f"Your chain has {plural(len(words), 'new word')}; it needs {count}.")
+            )
+        names = [start.upper(), *(f"word {i}" for i in range(1, len(words) + 1))]
+        chain = [start, *words]
+        for i in range(1, len(chain)):
+            word, previous, name = chain[i], chain[i - 1], names[i].capitalize()
             if len(word) < MIN_LETTERS:
-                issues.append(f"{shown} is shorter than {MIN_LETTERS} letters.")
+                issues.append((i, f"{name} has fewer than {MIN_LETTERS} letters."))
             elif word not in dictionary():
-                issues.append(f"{shown} is not in the game's English word list.")
+                issues.append((i, f"{name} is not in the game's English word list."))
             if word[0] != previous[-1]:
+                last = previous[-1].upper()
                 issues.append(
-                    f"{shown} does not begin with {previous[-1].upper()}, the last letter of "
-                    f"{previous.upper()}."
+                    (i, f"{name} does not begin with {last}, the last letter of {names[i - 1]}.")
                 )
-            if word in seen:
-                issues.append(f"{shown} is used twice.")
-            if i == len(words) - 1 and word[-1] != end:
-                issues.append(f"The last word, {shown}, does not end with {end.upper()}.")
-            good += len(issues) == before
-            seen.add(word)
-            previous = word
-        return issues, good
+            if word in chain[:i]:
+                issues.append((i, f"{name} repeats {names[chain.index(word)]}."))
+        if words and words[-1][-1] != end:
+            issues.append((len(words), f"The last word does not end with {end.upper()}."))
+        return issues
 
     def check(self, answer: str, problem: Problem) -> Verdict:
         words = parse_chain(answer)
@@ -111,17 +113,21 @@ class WordChain(Game):
             return Verdict(False, "Write only the new words, separated by commas.")
         if words[0] == problem.metadata["start"] and len(words) == count + 1:
             words = words[1:]  # the start word written again at the front
-        issues, good = self.broken_rules(words, problem)
+        issues = self.broken_rules(words, problem)
         if not issues:
             return Verdict(True, "Your chain keeps every rule.", score=1.0)
-        shown = " ".join(issues[:3])
-        if len(issues) > 3:
-            shown += f" ({plural(len(issues) - 3, 'more broken rule')} not listed.)"
+        messages = [message for _, message in issues]
+        shown = " ".join(messages[:3])
+        if len(messages) > 3:
+            shown += f" ({plural(len(messages) - 3, 'more broken rule')} not listed.)"
+        named = "; ".join(f"word {i} = {w.upper()}" for i, w in enumerate(words, start=1))
+        # partial credit: the share of the chain's places holding a word that breaks no rule
+        broken = {place for place, _ in issues if place}
         return Verdict(
             False,
             shown,
-            report=" ".join(issues) + f" One valid chain: {problem.target}.",
-            score=good / max(count, len(words)),
+            report=f"{' '.join(messages)} ({named}.) One valid chain: {problem.target}.",
+            score=(len(words) - len(broken)) / max(count, len(words)),
         )
 
     def solution_text(self, problem: Problem) -> str:
@@ -158,7 +164,7 @@ class WordChain(Game):
         for i in range(len(tokens) - count + 1):
             window = tokens[i : i + count]
             words = [m.group(0).lower() for m in window]
-            if _GAME_WORDS.isdisjoint(words) and not self.broken_rules(words, problem)[0]:
+            if _GAME_WORDS.isdisjoint(words) and not self.broken_rules(words, problem):
                 spans.append(feedback[window[0].start() : window[-1].end()])
         return spans
 
@@ -173,8 +179,8 @@ _CONNECTORS = frozenset(
 _GAME_WORDS = frozenset(
     re.findall(
         r"[a-z]+",
-        "your chain has new word words it needs is shorter than letters not in the game's "
-        "english list does begin with last letter of used twice end ends more broken rule rules "
-        "listed write only separated by commas keeps every",
+        "your chain has new word words it needs fewer than letters is not in the game's english "
+        "list does begin with the last letter of repeats end more broken rule rules listed "
+        "write only separated by commas keeps every",
     )
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import reduce
 from itertools import product
 from typing import Any
 
@@ -19,12 +20,14 @@ from rl2f_eval.suites.games.common import Game, plural, rng
 # difficulty: (inputs, input/output pairs shown in the statement)
 SETTINGS = {"easy": (2, 1), "medium": (3, 2), "hard": (4, 4)}
 SHOWN = {2: 1, 3: 2, 4: 4, 5: 6}  # pairs shown for `size` inputs: at least two rows stay hidden
+MAX_TOKENS = 1000  # a full DNF over 5 inputs has about 550
+MAX_DEPTH = 40  # nested parentheses (the parser recurses per level)
 
-PROMPT = """Let's decode a hidden logic circuit. It has {k} inputs, {names}, each 0 or 1, and \
-one output. Write a circuit as a formula over the inputs with AND, OR, XOR, NOT and parentheses, \
-for example `NOT x1 OR (x1 AND x2)` (NOT binds tightest, then AND, then XOR, then OR). I will \
-compare your circuit with the hidden one: if they differ on some input, I tell you one such \
-input and what the hidden circuit outputs there. Give one circuit per reply.
+PROMPT = """Find the hidden logic circuit. It has {k} inputs, {names}, each 0 or 1, and one \
+output. Write a circuit as a formula over the inputs with AND, OR, XOR, NOT and parentheses, \
+for example `NOT x1 OR (x1 AND x2)` (NOT binds tightest, then AND, then XOR, then OR). If your \
+circuit differs from the hidden one on some input, you are told one such input and what the \
+hidden circuit outputs there.
 
 Known input/output pairs of the hidden circuit:
 {rows}"""
@@ -77,6 +80,13 @@ def parse(text: str, k: int) -> Expr:
     items = [item for item, _ in written]
     if not items:
         raise FormulaError("the formula is empty")
+    if len(items) > MAX_TOKENS:
+        raise FormulaError(f"the formula has more than {MAX_TOKENS} symbols")
+    depth = 0
+    for item in items:
+        depth += {"(": 1, ")": -1}.get(item, 0)
+        if depth > MAX_DEPTH:
+            raise FormulaError(f"parentheses nest deeper than {MAX_DEPTH} levels")
     position = 0
 
     def peek() -> str | None:
@@ -88,21 +98,27 @@ def parse(text: str, k: int) -> Expr:
         return items[position - 1]
 
     def binary(op: str, lower: Callable[[], Expr], combine: Callable[[int, int], int]) -> Expr:
-        left = lower()
+        operands = [lower()]
         while peek() == op:
             take()
-            right, previous = lower(), left
-            left = lambda row, a=previous, b=right: combine(a(row), b(row))  # noqa: E731
-        return left
+            operands.append(lower())
+        if len(operands) == 1:
+            return operands[0]
+        # one flat fold, not nested closures: a long chain must not recurse when evaluated
+        return lambda row: reduce(combine, (operand(row) for operand in operands))
 
     def atom() -> Expr:
         item = peek()
         if item is None:
             raise FormulaError("the formula ends too early")
         take()
-        if item == "not":
+        if item == "not":  # a run of NOTs in a loop, not by recursion
+            negations = 1
+            while peek() == "not":
+                take()
+                negations += 1
             inner = atom()
-            return lambda row: 1 - inner(row)
+            return inner if negations % 2 == 0 else lambda row: 1 - inner(row)
         if item == "(":
             inner = disjunction()
             if peek() != ")":
@@ -111,7 +127,7 @@ def parse(text: str, k: int) -> Expr:
             return inner
         if item in ("0", "1"):
             return lambda row, value=int(item): value
-        if item.startswith("x"):
+        if re.fullmatch(r"x\d+", item):
             index = int(item[1:])
             if not 1 <= index <= k:
                 names = ", ".join(f"x{i}" for i in range(1, k + 1))
@@ -242,7 +258,7 @@ class Circuit(Game):
                         break
                 except FormulaError:
                     continue
-        for run in re.finditer(r"(?<![\w.=])[01](?:[ ,]*[01])*(?![\w.=])", feedback):
+        for run in re.finditer(r"(?<![\w.=])[01](?:[ ,]*[01])*(?![\w=]|\.\d)", feedback):
             if re.sub(r"\D", "", run.group(0)) == hidden:
                 spans.append(run.group(0))
         stated = stated_outputs(feedback, k)

@@ -18,10 +18,10 @@ from rl2f_eval.suites.games.common import Game, pinned_positions, plural, rng
 # difficulty: (code length, digits 1..colours)
 SETTINGS = {"easy": (3, 4), "medium": (4, 6), "hard": (5, 8)}
 
-PROMPT = """Let's play Mastermind. I have chosen a hidden code of {length} digits, each from 1 \
-to {colours}; a digit may appear more than once. Guess it: each guess is {length} digits from 1 \
-to {colours}, and I tell you how many of its digits are right and in the right place, and how \
-many more are right but in the wrong place. Give one guess per reply.
+PROMPT = """Guess the hidden code (Mastermind): {length} digits, each from 1 to {colours}; a \
+digit may appear more than once. Each guess is {length} digits from 1 to {colours}. After each \
+guess you are told how many of its digits are right and in the right place, and how many more \
+are right but in the wrong place.
 
 A first guess was already played:
 {opening}"""

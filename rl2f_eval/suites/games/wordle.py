@@ -19,12 +19,11 @@ LENGTH = 5
 OPENING_GUESSES = {"easy": 2, "medium": 1, "hard": 0}
 CORRECT, PRESENT, ABSENT = "correct", "present", "absent"
 
-PROMPT = """Let's play Wordle. I have chosen a hidden English word of five letters. Guess it: \
-each guess must be one English word of five letters, and I mark each of its letters \
-"correct" (this letter is in the hidden word at this position), "present" (the letter is in \
-the hidden word, at another position) or "absent" (the letter is not in the hidden word; if \
-you use a letter more times than the hidden word has it, the extra copies are marked absent). \
-Give one guess per reply.{opening}"""
+PROMPT = """Guess the hidden five-letter English word (Wordle). Each guess must be one English \
+word of five letters. After each guess, each of its letters is marked "correct" (this letter \
+is in the hidden word at this position), "present" (the letter is in the hidden word, at \
+another position) or "absent" (the letter is not in the hidden word; if you use a letter more \
+times than the hidden word has it, the extra copies are marked absent).{opening}"""
 
 
 def marks(guess: str, answer: str) -> list[str]:
