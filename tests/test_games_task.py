@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from inspect_ai import eval
 from inspect_ai.log import list_eval_logs, read_eval_log
 
+from rl2f_eval.didactic.task import didactic_task
 from rl2f_eval.errors import TaskArgError
 from rl2f_eval.suites.base import Problem
 from rl2f_eval.suites.games import GAMES, GameSuite
@@ -19,30 +21,11 @@ ROOT = Path(__file__).parent.parent
 INSPECT = str(Path(sys.executable).parent / "inspect")
 
 
-@pytest.mark.parametrize("difficulty", ["easy", "hard"])
-def test_oracle_mode_is_exact_for_every_game_through_inspect_eval(tmp_path, difficulty):
-    """`-T oracle_turn=3 -T teacher=verifier`: acc@1 = acc@2 = 0 and acc@3 = acc@4 = 1 on every
-    sample; the losing moves got the game's answer (not a format complaint), which the leak
-    guard passed; no model was called. In a process with another string-hash seed."""
-    result = subprocess.run(
-        [
-            *(INSPECT, "eval", "tasks/games.py", "--model", "none"),
-            *("--log-dir", str(tmp_path), "--display", "none"),
-            *("-T", "n=3", "-T", f"difficulty={difficulty}", "-T", "seed=5"),
-            *("-T", "turns=4", "-T", "oracle_turn=3", "-T", "teacher=verifier"),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONHASHSEED": "4321"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    [info] = list_eval_logs(str(tmp_path))
-    log = read_eval_log(info)
+def assert_oracle_exact(log, suite: GameSuite) -> None:
+    """acc@1 = acc@2 = 0 and acc@3 = acc@4 = 1 on every sample of every game; the losing moves
+    got the game's answer (not a format complaint), which the leak guard passed; no model call."""
     assert log.status == "success", log.error
-    built_here = {s.id: s.input for s in GameSuite(n=3, difficulty=difficulty, seed=5).samples()}
-    assert {s.id: s.input for s in log.samples} == built_here
+    assert {s.id: s.input for s in log.samples} == {s.id: s.input for s in suite.samples()}
     assert {s.metadata["game"] for s in log.samples} == set(GAMES)
     for sample in log.samples:
         value = sample.scores["didactic_scorer"].value
@@ -54,6 +37,35 @@ def test_oracle_mode_is_exact_for_every_game_through_inspect_eval(tmp_path, diff
             assert turn["answer"] is not None and turn["teacher"] == "verifier", sample.id
             assert turn["feedback"] and not turn["leak"], (sample.id, turn["feedback"])
     assert not [e for s in log.samples for e in s.events if e.event == "model"]
+
+
+def test_oracle_mode_is_exact_for_every_game_through_inspect_eval(tmp_path):
+    """`inspect eval tasks/games.py -T oracle_turn=3 -T teacher=verifier`, as a user runs it, in
+    a process with another string-hash seed (the samples it builds are the ones built here)."""
+    result = subprocess.run(
+        [
+            *(INSPECT, "eval", "tasks/games.py", "--model", "none"),
+            *("--log-dir", str(tmp_path), "--display", "none"),
+            *("-T", "n=3", "-T", "difficulty=easy", "-T", "seed=5"),
+            *("-T", "turns=4", "-T", "oracle_turn=3", "-T", "teacher=verifier"),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONHASHSEED": "4321"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    [info] = list_eval_logs(str(tmp_path))
+    assert_oracle_exact(read_eval_log(info), GameSuite(n=3, difficulty="easy", seed=5))
+
+
+@pytest.mark.parametrize("difficulty", ["medium", "hard"])
+def test_oracle_mode_is_exact_at_every_difficulty(tmp_path, difficulty):
+    suite = GameSuite(n=3, difficulty=difficulty, seed=5)
+    task = didactic_task(suite, turns=4, teacher="verifier", oracle_turn=3)
+    [log] = eval(task, model="none", log_dir=str(tmp_path), display="none")
+    assert_oracle_exact(log, suite)
 
 
 def test_same_arguments_give_the_same_games_and_ids():

@@ -4,6 +4,7 @@ the leak guard (the game's own feedback never trips it; a teacher stating the an
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -103,10 +104,14 @@ def test_wordle_feedback_never_trips_the_leak_guard_for_any_answer():
     guesses = sorted(words_of_length(5))
     for answer in wordle_answers():
         p = wordle_problem(answer)
-        for move in (draw.choice(guesses), "xyzzy", "cat", "two words"):
-            verdict = game.check(move, p)
-            if not verdict.correct:
-                assert game.leaked(verdict.feedback, p) == [], (answer, verdict.feedback)
+        verdict = game.check(draw.choice(guesses), p)
+        if not verdict.correct:
+            assert game.leaked(verdict.feedback, p) == [], (answer, verdict.feedback)
+    # the messages for moves that are not guesses hold no five-letter word at all
+    for move in ("xyzzy", "cat", "two words", "abcdefgh"):
+        feedback = game.check(move, wordle_problem("crane")).feedback
+        words = {w.lower() for w in re.findall(r"[A-Za-z]+", feedback)} - {move}
+        assert not words & set(wordle_answers()), feedback
 
 
 # --- word chain ---------------------------------------------------------------------------------

@@ -61,10 +61,10 @@ class WordChain(Game):
     sizes = range(1, 11)
 
     def generate(
-        self, index: int, seed: int, difficulty: str, size: int | None
+        self, index: int, seed: int, difficulty: str, size: int | None, attempt: int
     ) -> tuple[str, str, dict[str, Any]]:
         count = size or LENGTHS[difficulty]
-        chain = random_chain(rng("word_chain", difficulty, count, seed, index), count)
+        chain = random_chain(rng("word_chain", difficulty, count, seed, index, attempt), count)
         start, end = chain[0], chain[-1][-1]
         statement = PROMPT.format(
             start=start.upper(),

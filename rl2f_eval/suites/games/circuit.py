@@ -17,22 +17,24 @@ from typing import Any
 from rl2f_eval.suites.base import Problem, Verdict
 from rl2f_eval.suites.games.common import Game, plural, rng
 
-# difficulty: (inputs, input/output pairs shown in the statement)
-SETTINGS = {"easy": (2, 1), "medium": (3, 2), "hard": (4, 4)}
-SHOWN = {2: 1, 3: 2, 4: 4, 5: 6}  # pairs shown for `size` inputs: at least two rows stay hidden
-MAX_TOKENS = 1000  # a full DNF over 5 inputs has about 550
+# difficulty: inputs; SHOWN: how many input/output pairs the statement shows for that many inputs
+# (at least two rows always stay hidden: one counterexample never completes the table)
+SETTINGS = {"easy": 3, "medium": 4, "hard": 5}
+SHOWN = {2: 1, 3: 3, 4: 5, 5: 8, 6: 12}
+MAX_TOKENS = 5000  # a full DNF over 6 inputs has about 1,200
 MAX_DEPTH = 40  # nested parentheses (the parser recurses per level)
 
 PROMPT = """Find the hidden logic circuit. It has {k} inputs, {names}, each 0 or 1, and one \
 output. Write a circuit as a formula over the inputs with AND, OR, XOR, NOT and parentheses, \
-for example `NOT x1 OR (x1 AND x2)` (NOT binds tightest, then AND, then XOR, then OR). If your \
-circuit differs from the hidden one on some input, you are told one such input and what the \
-hidden circuit outputs there.
+for example `{example}` (NOT binds tightest, then AND, then XOR, then OR). If your circuit \
+differs from the hidden one on some input, you are told one such input and what the hidden \
+circuit outputs there.
 
 Known input/output pairs of the hidden circuit:
 {rows}"""
-# the example is x1 -> x2 on two inputs: never a hidden circuit (those are read-once over AND,
-# OR, XOR and their negations, and use every input), so copying it cannot win
+# the statement's example is the first of these that differs from the hidden circuit, so that
+# copying it never wins
+EXAMPLES = ("NOT x1 OR (x1 AND x2)", "(x1 AND NOT x2) OR x2", "x1 XOR NOT x2")
 
 Row = tuple[int, ...]
 Expr = Callable[[Row], int]
@@ -164,8 +166,9 @@ def row_text(row: Row) -> str:
 
 
 def random_formula(draw: Any, k: int) -> str:
-    """A read-once formula: the inputs in random order joined by random gates, some negated."""
-    parts = [f"x{i}" for i in range(1, k + 1)]
+    """A read-once formula: the inputs in random order, some negated, joined by random gates,
+    some negated (every input matters)."""
+    parts = [f"NOT x{i}" if draw.random() < 0.25 else f"x{i}" for i in range(1, k + 1)]
     draw.shuffle(parts)
     while len(parts) > 1:
         i = draw.randrange(len(parts) - 1)
@@ -182,25 +185,24 @@ class Circuit(Game):
     name = "circuit"
     move = "<formula>"
     size_meaning = "inputs"
-    sizes = range(2, 6)
-
-    def settings(self, difficulty: str, size: int | None) -> tuple[int, int]:
-        return (size, SHOWN[size]) if size else SETTINGS[difficulty]
+    sizes = range(2, 7)
 
     def generate(
-        self, index: int, seed: int, difficulty: str, size: int | None
+        self, index: int, seed: int, difficulty: str, size: int | None, attempt: int
     ) -> tuple[str, str, dict[str, Any]]:
-        k, shown = self.settings(difficulty, size)
-        draw = rng("circuit", difficulty, k, seed, index)
+        k = size or SETTINGS[difficulty]
+        draw = rng("circuit", difficulty, k, seed, index, attempt)
         formula = random_formula(draw, k)
-        expr = parse(formula, k)
-        rows = sorted(draw.sample(inputs(k), shown))
+        hidden = table(parse(formula, k), k)
+        rows = sorted(draw.sample(inputs(k), SHOWN[k]))
+        example = next(e for e in EXAMPLES if table(parse(e, k), k) != hidden)
         statement = PROMPT.format(
             k=k,
             names=", ".join(f"x{i}" for i in range(1, k + 1)),
-            rows="\n".join(f"{row_text(row)} -> {expr(row)}" for row in rows),
+            example=example,
+            rows="\n".join(f"{row_text(row)} -> {hidden[inputs(k).index(row)]}" for row in rows),
         )
-        metadata = {"inputs": k, "shown": [list(r) for r in rows], "table": table(expr, k)}
+        metadata = {"inputs": k, "shown": [list(r) for r in rows], "table": hidden}
         return statement, formula, metadata
 
     def check(self, answer: str, problem: Problem) -> Verdict:

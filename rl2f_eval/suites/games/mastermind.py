@@ -62,13 +62,13 @@ class Mastermind(Game):
 
     def capacity(self, difficulty: str, size: int | None) -> int:
         length, colours = self.settings(difficulty, size)
-        return colours**length
+        return colours**length * (colours**length - 1)  # (code, opening guess) pairs
 
     def generate(
-        self, index: int, seed: int, difficulty: str, size: int | None
+        self, index: int, seed: int, difficulty: str, size: int | None, attempt: int
     ) -> tuple[str, str, dict[str, Any]]:
         length, colours = self.settings(difficulty, size)
-        draw = rng("mastermind", difficulty, length, seed, index)
+        draw = rng("mastermind", difficulty, length, seed, index, attempt)
         digits = "".join(str(d) for d in range(1, colours + 1))
         code = "".join(draw.choice(digits) for _ in range(length))
         opening = code

@@ -50,7 +50,7 @@ class NumberGuessing(Game):
         return len(STARTS)
 
     def generate(
-        self, index: int, seed: int, difficulty: str, size: int | None
+        self, index: int, seed: int, difficulty: str, size: int | None, attempt: int
     ) -> tuple[str, str, dict[str, Any]]:
         count = size or SIZES[difficulty]
         low = shuffled(STARTS, "number-starts", seed)[index]

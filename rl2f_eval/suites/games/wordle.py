@@ -60,11 +60,13 @@ class Wordle(Game):
         return len(wordle_answers())
 
     def generate(
-        self, index: int, seed: int, difficulty: str, size: int | None
+        self, index: int, seed: int, difficulty: str, size: int | None, attempt: int
     ) -> tuple[str, str, dict[str, Any]]:
         answer = shuffled(wordle_answers(), "wordle", seed)[index]
         others = [word for word in wordle_answers() if word != answer]
-        opening = rng("wordle", difficulty, seed, index).sample(others, OPENING_GUESSES[difficulty])
+        opening = rng("wordle", difficulty, seed, index, attempt).sample(
+            others, OPENING_GUESSES[difficulty]
+        )
         lines = "".join(f"\n{describe(word, answer)}" for word in opening)
         text = f"\n\nGuesses already played:{lines}" if opening else ""
         return PROMPT.format(opening=text), answer, {"opening": opening}
