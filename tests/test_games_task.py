@@ -140,3 +140,11 @@ def test_no_answer_or_feedback_crashes_any_game():
             verdict = suite.verify(junk, p)
             assert not verdict.correct and verdict.feedback, (p.id, junk[:20])
             assert isinstance(suite.leaked(junk, p), list)
+
+
+def test_a_small_game_space_runs_out_with_one_clear_line():
+    """Two-input circuits: 10 functions that use both inputs, 4 choices of the shown pair."""
+    assert len(GameSuite(games="circuit", size=2, n=40).samples()) == 40
+    with pytest.raises(TaskArgError, match=r"^n=41 is more than circuit has different problems "
+                       r"at these settings \(found 40\); lower n$"):  # fmt: skip
+        GameSuite(games="circuit", size=2, n=41).samples()

@@ -205,6 +205,9 @@ class Circuit(Game):
         metadata = {"inputs": k, "shown": [list(r) for r in rows], "table": hidden}
         return statement, formula, metadata
 
+    def identity(self, target: str, metadata: dict[str, Any]) -> str:
+        return metadata["table"]  # equivalent formulas are one circuit
+
     def check(self, answer: str, problem: Problem) -> Verdict:
         k, hidden = problem.metadata["inputs"], problem.metadata["table"]
         try:

@@ -48,6 +48,11 @@ class Game(ABC):
         arguments only, never on `n`. Metadata holds plain JSON values (it travels in the
         Inspect log)."""
 
+    def identity(self, target: str, metadata: dict[str, Any]) -> str:
+        """What makes two problems with the same statement different: the hidden answer (a
+        game whose answers have many forms names a canonical one)."""
+        return target
+
     @abstractmethod
     def check(self, answer: str, problem: Problem) -> Verdict:
         """The game's answer to a move: correct, or what the environment says back."""
@@ -73,14 +78,15 @@ class Game(ABC):
         for i in range(n):
             for attempt in range(REDRAWS):
                 statement, target, metadata = self.generate(i, seed, difficulty, size, attempt)
-                if (statement, target) not in seen:
+                key = (statement, self.identity(target, metadata))
+                if key not in seen:
                     break
             else:
                 raise TaskArgError(
                     f"n={n} is more than {self.name} has different problems at these settings "
                     f"(found {i}); lower n"
                 )
-            seen.add((statement, target))
+            seen.add(key)
             samples.append(
                 Sample(
                     id=f"{self.name}-{difficulty}{sized}-s{seed}-{i}",
