@@ -73,8 +73,14 @@ def test_a_consistent_mastermind_player_wins_on_feedback_alone():
 
 def test_mastermind_leak_guard():
     game, p = Mastermind(), mastermind_problem()
-    for text in ("The code is 3616.", "Try 3 6 1 6", "3-6-1-6!", "Position 1 is 3, position 2 is "
-                 "6, position 3 is 1 and position 4 is 6."):  # fmt: skip
+    leaks = (
+        "The code is 3616.",
+        "Try 3 6 1 6",
+        "3-6-1-6!",
+        "Position 1 is 3, position 2 is 6, position 3 is 1 and position 4 is 6.",
+        "Three, six, one and six.",
+    )
+    for text in leaks:
         assert game.leaked(text, p), text
     for text in ("Your guess 1234 had two right digits.", "Try 36163.", "The first digit is 3.",
                  "Position 1 is 3, position 2 is 6, position 3 is 1."):  # fmt: skip

@@ -116,13 +116,18 @@ class Mastermind(Game):
         return problem.metadata["opening"]
 
     def leaked(self, feedback: str, problem: Problem) -> list[str]:
-        """The code as digits ("4213", "4 2 1 3", "4-2-1-3") or every position stated
-        ("position 1 is 4, ...")."""
+        """The code as digits ("4213", "4 2 1 3", "4-2-1-3") or digit words ("four, two, one,
+        three"), or every position stated ("position 1 is 4, ...")."""
         code = problem.target
         spelled = r"[\s,\-]*".join(code)
         spans = [m.group(0) for m in re.finditer(rf"(?<![\d.]){spelled}(?![\d])", feedback)]
+        in_words = r"[\s,\-]+(?:and\s+)?".join(_DIGIT_WORDS[int(d)] for d in code)
+        spans += [m.group(0) for m in re.finditer(rf"\b{in_words}\b", feedback, re.IGNORECASE)]
         pins = pinned_positions(feedback, "0-9")
         right = {k: span for k, (digit, span) in pins.items() if code[k - 1 : k] == digit}
         if len(right) == len(code):
             spans += list(right.values())
         return spans
+
+
+_DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
