@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from inspect_ai import eval
 from inspect_ai.log import list_eval_logs, read_eval_log
+from inspect_ai.model import get_model
 
 from rl2f_eval.didactic.task import didactic_task
 from rl2f_eval.errors import TaskArgError
+from rl2f_eval.models.scripted import answer_records
 from rl2f_eval.suites.base import Problem
 from rl2f_eval.suites.games import GAMES, GameSuite
 
@@ -148,3 +150,35 @@ def test_a_small_game_space_runs_out_with_one_clear_line():
     with pytest.raises(TaskArgError, match=r"^n=41 is more than circuit has different problems "
                        r"at these settings \(found 40\); lower n$"):  # fmt: skip
         GameSuite(games="circuit", size=2, n=41).samples()
+
+
+def test_model_teacher_gets_more_than_the_answer_and_its_leaks_are_caught(tmp_path):
+    """The model teacher's prompt holds the game's material (the hidden answer and how to win);
+    a teacher that states the answer is flagged for every game, and with `leak=redact` the
+    student never sees it."""
+    suite = GameSuite(n=1, difficulty="medium", seed=2)
+    records = answer_records(suite, suite.samples())
+    teacher = get_model("scripted/teacher", answers=records, feedback="The answer is {answer}.")
+    task = didactic_task(suite, turns=2, teacher="model", leak="redact")
+    [log] = eval(
+        task,
+        model="scripted/student",
+        model_args={"script": "wrong", "answers": records},
+        model_roles={"teacher": teacher},
+        log_dir=str(tmp_path),
+        display="none",
+    )
+    assert log.status == "success", log.error
+    for sample in log.samples:
+        problem = Problem.from_sample(next(s for s in suite.samples() if s.id == sample.id))
+        material = suite.reference(problem)
+        assert problem.target.lower() in material.lower()
+        assert len(material) > len(problem.target) + 100  # how to win, not only the answer
+        [first, _] = sample.store["DidacticStore:turns"]
+        assert first["teacher"] == "model" and first["leak"], sample.id
+        assert problem.target.lower() not in first["feedback"].lower(), sample.id  # redacted
+        calls = [e for e in sample.events if e.event == "model" and e.role == "teacher"]
+        prompt = calls[0].input[-1].text
+        if prompt.startswith("attachment://"):  # the log stores long texts once, by hash
+            prompt = sample.attachments[prompt.removeprefix("attachment://")]
+        assert material in prompt, sample.id

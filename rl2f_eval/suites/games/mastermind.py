@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 from itertools import product
 from typing import Any
 
@@ -48,6 +49,19 @@ def parse_code(text: str) -> str | None:
     if not re.fullmatch(r"\d(?:[\s,\-]*\d)*", text):
         return None
     return re.sub(r"\D", "", text)
+
+
+@cache
+def fitting_codes(opening: str, code: str, colours: int) -> int | None:
+    """How many codes give the opening guess the answer it got (None when there are too many
+    codes to count quickly: the teacher's material is built while the game waits)."""
+    if colours ** len(code) > 5000:
+        return None
+    digits = "".join(str(d) for d in range(1, colours + 1))
+    answer = score_guess(opening, code)
+    return sum(
+        score_guess(opening, "".join(c)) == answer for c in product(digits, repeat=len(code))
+    )
 
 
 class Mastermind(Game):
@@ -99,17 +113,16 @@ class Mastermind(Game):
 
     def solution_text(self, problem: Problem) -> str:
         code, colours = problem.target, problem.metadata["colours"]
-        opening = problem.metadata["opening"]
-        digits = "".join(str(d) for d in range(1, colours + 1))
-        fits = score_guess(opening, code)
-        consistent = sum(
-            score_guess(opening, "".join(c)) == fits for c in product(digits, repeat=len(code))
+        fits = fitting_codes(problem.metadata["opening"], code, colours)
+        known = (
+            f" {fits} of the {colours ** len(code)} possible codes fit the first guess."
+            if fits is not None
+            else ""
         )
         return (
-            f"The hidden code is {code}. {consistent} of the {colours ** len(code)} possible "
-            "codes fit the first guess. A strong strategy: keep only the codes that would have "
-            "given every answer so far, and guess one of them (with 4 digits from 1 to 6 this "
-            "always wins within 5 guesses, Knuth 1977)."
+            f"The hidden code is {code}.{known} A strong strategy: keep only the codes that "
+            "would have given every answer so far, and guess one of them (with 4 digits from "
+            "1 to 6 this always wins within 5 guesses, Knuth 1977)."
         )
 
     def wrong_answer(self, problem: Problem) -> str:

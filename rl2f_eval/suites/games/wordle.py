@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 from typing import Any
 
 from rl2f_eval.suites.base import Problem, Verdict
@@ -52,6 +53,15 @@ def parse_word(text: str) -> str | None:
     return word.lower() if word.isalpha() else None
 
 
+@cache
+def fitting_answers(opening: tuple[str, ...], answer: str) -> int:
+    """How many answer words would have given the opening guesses the marks they got (cached:
+    the teacher's material is built for every feedback)."""
+    return sum(
+        all(marks(o, word) == marks(o, answer) for o in opening) for word in wordle_answers()
+    )
+
+
 class Wordle(Game):
     name = "wordle"
     move = "<five-letter word>"
@@ -93,15 +103,10 @@ class Wordle(Game):
         )
 
     def solution_text(self, problem: Problem) -> str:
-        opening = problem.metadata["opening"]
-        consistent = [
-            word
-            for word in wordle_answers()
-            if all(marks(o, word) == marks(o, problem.target) for o in opening)
-        ]
+        opening = tuple(problem.metadata["opening"])
         known = (
-            f" Of Wordle's {len(wordle_answers())} answer words, {len(consistent)} fit the "
-            "guesses already played."
+            f" Of Wordle's {len(wordle_answers())} answer words, "
+            f"{fitting_answers(opening, problem.target)} fit the guesses already played."
             if opening
             else ""
         )
