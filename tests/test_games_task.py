@@ -90,7 +90,7 @@ def test_games_may_be_chosen_by_name_or_list():
     [
         (
             {"games": "chess"},
-            "games must be one of all, number, wordle, mastermind, circuit, word_chain; got",
+            "games must be one of all, number, wordle, mastermind, circuit, word_chain, poker; got",
         ),
         ({"games": "all,number"}, "'all' already means every game"),
         ({"games": 5}, "games must be all or names from number, wordle"),

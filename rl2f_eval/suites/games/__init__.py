@@ -19,10 +19,12 @@ from rl2f_eval.suites.games.circuit import Circuit
 from rl2f_eval.suites.games.common import DIFFICULTIES, Game, answer_line
 from rl2f_eval.suites.games.mastermind import Mastermind
 from rl2f_eval.suites.games.number import NumberGuessing, last_number
+from rl2f_eval.suites.games.poker import PokerHand
 from rl2f_eval.suites.games.wordle import Wordle
 
 GAMES: dict[str, Game] = {
-    game.name: game for game in (NumberGuessing(), Wordle(), Mastermind(), Circuit(), WordChain())
+    game.name: game
+    for game in (NumberGuessing(), Wordle(), Mastermind(), Circuit(), WordChain(), PokerHand())
 }
 ALL = "all"
 MAX_N = 100_000  # problems per game: generation is cheap, but a typo should not hang a run
