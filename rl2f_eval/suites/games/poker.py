@@ -8,7 +8,9 @@ feedback tells a player which part of the ranking it misread.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
+from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
@@ -88,8 +90,15 @@ def describe(hand: tuple[Card, ...] | list[Card]) -> str:
     }[kind]
 
 
+@lru_cache(maxsize=4096)  # bounded: one entry per deal
+def strengths(cards: tuple[Card, ...]) -> list[tuple[int, ...]]:
+    """The value of every choice of five from `cards`, weakest first (cached per deal: the
+    checks run inline, and a deal of 10 cards has 252 choices)."""
+    return sorted(value(five) for five in combinations(cards, 5))
+
+
 def best(cards: list[Card]) -> tuple[int, ...]:
-    return max(value(five) for five in combinations(cards, 5))
+    return strengths(tuple(cards))[-1]
 
 
 class PokerHand(Game):
@@ -138,12 +147,12 @@ class PokerHand(Game):
         )
         feedback = f"Your five make {describe(chosen)}. {better}"
         # partial credit: the share of the possible choices of five that make a weaker hand
-        choices = [value(five) for five in combinations(cards, 5)]
+        choices = strengths(tuple(cards))
         return Verdict(
             False,
             feedback,
             report=f"{feedback} The best hand is {problem.target}.",
-            score=sum(v < mine for v in choices) / len(choices),
+            score=bisect_left(choices, mine) / len(choices),
         )
 
     def solution_text(self, problem: Problem) -> str:
