@@ -112,11 +112,15 @@ class PokerHand(Game):
     ) -> tuple[str, str, dict[str, Any]]:
         count = size or CARDS_DEALT[difficulty]
         deck = [rank + suit for rank in RANKS for suit in SUITS]
-        cards = rng("poker", difficulty, count, seed, index, attempt).sample(deck, count)
+        draw = rng("poker", difficulty, count, seed, index, attempt)
+        cards = draw.sample(deck, count)
+        while strengths(tuple(cards))[0] == best(cards):  # every choice ties: nothing to find
+            cards = draw.sample(deck, count)
         top = max(combinations(cards, 5), key=value)
         shown = " ".join(show(c) for c in cards)
-        example = EXAMPLE  # copying it never wins: the five best cards are never the example
-        if {c for c, _ in find_cards(EXAMPLE)} == set(top):
+        example = EXAMPLE  # copying the example never wins
+        example_cards = [c for c, _ in find_cards(EXAMPLE)]
+        if set(example_cards) <= set(cards) and value(example_cards) == best(cards):
             example = self.wrong_answer(Problem(index, "", "", {"cards": cards}))
         statement = PROMPT.format(count=count, cards=shown, example=example)
         return statement, " ".join(show(c) for c in top), {"cards": cards}
