@@ -6,6 +6,7 @@ game names the rules a chain breaks.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from typing import Any
 
 from rl2f_eval.suites.base import Problem, Verdict
@@ -75,6 +76,9 @@ class WordChain(Game):
             minimum=MIN_LETTERS,
         )
         return statement, ", ".join(chain[1:]), {"start": start, "end": end, "count": count}
+
+    def identity(self, statement: str, target: str, metadata: dict[str, Any]) -> Hashable:
+        return statement  # any chain that keeps the rules wins: the statement is the problem
 
     def broken_rules(self, words: list[str], problem: Problem) -> list[tuple[int, str]]:
         """Every broken rule in chain order, as (place of the word that breaks it, 0 for the

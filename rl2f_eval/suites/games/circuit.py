@@ -9,7 +9,7 @@ so every input matters. Any equivalent circuit wins: answers are compared by tru
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import reduce
 from itertools import product
 from typing import Any
@@ -205,8 +205,8 @@ class Circuit(Game):
         metadata = {"inputs": k, "shown": [list(r) for r in rows], "table": hidden}
         return statement, formula, metadata
 
-    def identity(self, target: str, metadata: dict[str, Any]) -> str:
-        return metadata["table"]  # equivalent formulas are one circuit
+    def identity(self, statement: str, target: str, metadata: dict[str, Any]) -> Hashable:
+        return statement, metadata["table"]  # equivalent formulas are one circuit
 
     def check(self, answer: str, problem: Problem) -> Verdict:
         k, hidden = problem.metadata["inputs"], problem.metadata["table"]

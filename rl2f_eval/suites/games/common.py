@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from functools import cache
 from typing import Any
 
@@ -48,10 +48,10 @@ class Game(ABC):
         arguments only, never on `n`. Metadata holds plain JSON values (it travels in the
         Inspect log)."""
 
-    def identity(self, target: str, metadata: dict[str, Any]) -> str:
-        """What makes two problems with the same statement different: the hidden answer (a
-        game whose answers have many forms names a canonical one)."""
-        return target
+    def identity(self, statement: str, target: str, metadata: dict[str, Any]) -> Hashable:
+        """What makes two problems the same: by default the statement and the hidden answer (a
+        game whose answers have many forms, or whose statement is the whole problem, says)."""
+        return statement, target
 
     @abstractmethod
     def check(self, answer: str, problem: Problem) -> Verdict:
@@ -74,11 +74,11 @@ class Game(ABC):
         before it only, so a larger `n` extends a smaller one with the same ids."""
         sized = f"-size{size}" if size is not None and self.sizes is not None else ""
         samples: list[Sample] = []
-        seen: set[tuple[str, str]] = set()
+        seen: set[Hashable] = set()
         for i in range(n):
             for attempt in range(REDRAWS):
                 statement, target, metadata = self.generate(i, seed, difficulty, size, attempt)
-                key = (statement, self.identity(target, metadata))
+                key = self.identity(statement, target, metadata)
                 if key not in seen:
                     break
             else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Hashable
 from functools import lru_cache
 from itertools import combinations
 from typing import Any
@@ -125,8 +126,8 @@ class PokerHand(Game):
         statement = PROMPT.format(count=count, cards=shown, example=example)
         return statement, " ".join(show(c) for c in top), {"cards": cards}
 
-    def identity(self, target: str, metadata: dict[str, Any]) -> str:
-        return " ".join(sorted(metadata["cards"]))
+    def identity(self, statement: str, target: str, metadata: dict[str, Any]) -> Hashable:
+        return frozenset(metadata["cards"])  # the same cards dealt in another order
 
     def check(self, answer: str, problem: Problem) -> Verdict:
         cards = problem.metadata["cards"]
