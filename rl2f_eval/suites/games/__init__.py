@@ -9,6 +9,7 @@ circuit gets wrong, the broken link of a word chain) is the feedback; success is
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import MappingProxyType
 
 from inspect_ai.dataset import Sample
 
@@ -48,8 +49,23 @@ def parse_games(games: str | Iterable[str]) -> list[str]:
 
 
 class GameSuite(Suite):
+    """Agent games where each attempt is a move and the game answers it (README: games).
+
+    Args:
+        games: `all` (default) or a comma list of: number, wordle, mastermind, circuit,
+            word_chain, poker.
+        n: games of each kind.
+        difficulty: easy, medium or hard (see the README's games table).
+        size: overrides each chosen game's size where it has one (number: how many numbers the
+            range holds; mastermind: code length; circuit: inputs; word_chain: words to add;
+            poker: cards dealt).
+        seed: the same arguments give the same games and sample ids.
+    """
+
     name = "games"
     slow_verify = False  # rules on a word, a number or a small truth table: microseconds
+    # the paper's agent tasks have no teacher: the game's own answer is the feedback
+    episode_defaults = MappingProxyType({"teacher": "verifier"})
 
     def __init__(
         self,
