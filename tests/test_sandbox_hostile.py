@@ -5,22 +5,33 @@ what happened. The harness keeps running after every case."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import socket
+import subprocess
+import sys
+import tempfile
+import time
 import uuid
 from pathlib import Path
 
 import pytest
+from inspect_ai import eval as inspect_eval
 
-from rl2f_eval.sandbox import Limits, local
+from rl2f_eval.models.scripted import answer_records
+from rl2f_eval.sandbox import Limits, local, run_python
 from rl2f_eval.suites.base import Problem, Verdict
-from rl2f_eval.suites.coding import CodingSuite
+from rl2f_eval.suites.coding import CodingSuite, fenced
+from rl2f_eval.suites.coding_data import livecodebench_problems, load_rows, mbpp_problems
 
 # small limits keep each case to a few seconds
 SUITE = CodingSuite(
     timeout=0.5, limits=Limits(wall_s=8, cpu_s=4, memory_mb=256, output_bytes=64_000)
 )
 SIGNATURE = "def has_close_elements(numbers, threshold):\n"
+ROOT = Path(__file__).parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "coding"
 
 
 @pytest.fixture(scope="module")
@@ -230,3 +241,336 @@ def test_an_always_equal_subclass_of_a_plain_type(problem: Problem) -> None:
     )
     verdict = hostile(problem, body)
     assert "returned 7, which is wrong" in verdict.feedback
+
+
+# --- issue 13: attacks on the verdict and on the host, each first seen to succeed -------------
+
+HUMANEVAL = {p.id: p for p in SUITE.problems()}
+FORGE = (
+    "import ctypes, json, os, signal\n"
+    "def forge():\n"
+    "    libc = ctypes.CDLL(None, use_errno=True)\n"
+    "    records = [{'event': 'loaded'}]\n"
+    "    for k in range(200):\n"
+    "        records += [{'event': 'start', 'step': k}, {'event': 'end', 'step': k, 'ok': True}]\n"
+    "    records.append({'event': 'done'})\n"
+    "    data = ''.join(json.dumps(r) + '\\n' for r in records).encode()\n"
+    "    for pid in (1, os.getppid()):\n"
+    "        pidfd = libc.syscall(434, pid, 0)  # pidfd_open\n"
+    "        for fd in range(3, 64):\n"
+    "            stolen = libc.syscall(438, pidfd, fd, 0) if pidfd >= 0 else -1  # pidfd_getfd\n"
+    "            if stolen >= 0:\n"
+    "                try:\n"
+    "                    os.write(stolen, data)\n"
+    "                except OSError:\n"
+    "                    pass\n"
+    "    for pid in (os.getppid(), 1):\n"
+    "        try:\n"
+    "            os.kill(pid, signal.SIGKILL)\n"
+    "        except OSError:\n"
+    "            pass\n"
+    "    os._exit(0)\n"
+)
+
+
+def as_problem(code_problem) -> Problem:  # type: ignore[no-untyped-def]
+    return Problem(
+        code_problem.id,
+        code_problem.statement,
+        code_problem.reference,
+        {"entry_point": code_problem.entry_point, "tests": code_problem.spec.to_dict()},
+    )
+
+
+def forged(entry: str) -> str:
+    return FORGE + f"def {entry}(*args, **kwargs):\n    forge()\n"
+
+
+def test_forged_records_through_init_and_the_judge() -> None:
+    # pidfd_getfd on the namespace's init (or the judge), a pass for every step, then kill
+    verdict = SUITE.verify(forged("has_close_elements"), as_problem(HUMANEVAL["HumanEval/0"]))
+    assert not verdict.correct and verdict.score == 0
+    assert "It passes 0 of 7 tests." in verdict.feedback
+
+
+def test_forged_records_from_a_stdin_program() -> None:
+    rows = load_rows(str(FIXTURES / "livecodebench.jsonl"), "test")
+    _, stdin = livecodebench_problems(rows)
+    verdict = SUITE.verify(FORGE + "forge()\n", as_problem(stdin))
+    assert not verdict.correct and verdict.score == 0
+
+
+REACH = (
+    "import ctypes, os, signal\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
+    "def reached():\n"
+    "    found = []\n"
+    "    judge = os.getppid()\n"
+    "    for name, pid in (('init', 1), ('judge', judge)):\n"
+    "        if libc.ptrace(16, pid, 0, 0) == 0:  # PTRACE_ATTACH\n"
+    "            found.append(f'ptrace {name}')\n"
+    "            libc.ptrace(17, pid, 0, 0)\n"
+    "        pidfd = libc.syscall(434, pid, 0)\n"
+    "        if pidfd >= 0:\n"
+    "            found.append(f'pidfd_open {name}')\n"
+    "            if any(libc.syscall(438, pidfd, fd, 0) >= 0 for fd in range(64)):\n"
+    "                found.append(f'pidfd_getfd {name}')\n"
+    "        buf = ctypes.create_string_buffer(8)\n"
+    "        local = (ctypes.c_void_p * 2)(ctypes.addressof(buf), 8)\n"
+    "        remote = (ctypes.c_void_p * 2)(4096, 8)\n"
+    "        read = libc.process_vm_readv(pid, local, 1, remote, 1, 0)\n"
+    "        if read >= 0 or ctypes.get_errno() == 14:  # EFAULT: allowed, bad address\n"
+    "            found.append(f'process_vm_readv {name}')\n"
+    "        if libc.syscall(312, os.getpid(), pid, 0, 0, 0) >= 0 or ctypes.get_errno() == 9:\n"
+    "            found.append(f'kcmp {name}')\n"
+    "        for what in ('fd/0', 'mem', 'environ', 'stat'):\n"
+    "            try:\n"
+    "                open(f'/proc/{pid}/{what}', 'rb').close()\n"
+    "                found.append(f'/proc {what} {name}')\n"
+    "            except OSError:\n"
+    "                pass\n"
+    "        for sig in (0, signal.SIGALRM, signal.SIGSTOP, signal.SIGCONT):\n"
+    "            try:\n"
+    "                os.kill(pid, sig)\n"
+    "                found.append(f'signal {int(sig)} {name}')\n"
+    "            except OSError:\n"
+    "                pass\n"
+    "    try:\n"
+    "        os.kill(-1, 0)\n"
+    "        found.append('signal everyone')\n"
+    "    except OSError:\n"
+    "        pass\n"
+    "    if libc.shmget(0, 4096, 0o1600) >= 0:\n"
+    "        found.append('shmget')\n"
+    "    if libc.msgget(0, 0o1600) >= 0:\n"
+    "        found.append('msgget')\n"
+    "    if libc.syscall(425, 1, ctypes.create_string_buffer(120)) >= 0:\n"
+    "        found.append('io_uring_setup')\n"
+    "    if libc.unshare(0x10000000) == 0:  # CLONE_NEWUSER\n"
+    "        found.append('unshare')\n"
+    "    if libc.syscall(319, b'x', 0) >= 0:\n"
+    "        found.append('memfd_create')\n"
+    "    return found\n"
+)
+
+
+def test_nothing_outside_the_candidate_is_reachable() -> None:
+    # the class behind the forgery: no process that judges or supervises can be traced, have
+    # its fds or memory taken, or be signalled; no kernel object outlives the run
+    code = REACH + "def mean_absolute_deviation(numbers):\n    return reached()\n"
+    verdict = SUITE.verify(code, as_problem(HUMANEVAL["HumanEval/4"]))
+    assert "mean_absolute_deviation([1.0, 2.0, 3.0]) returned [], which is wrong" in (
+        verdict.feedback
+    )
+
+
+@pytest.mark.parametrize(
+    ("problem_id", "junk"),
+    [
+        (
+            "HumanEval/4",
+            "def mean_absolute_deviation(numbers):\n    return 0\ndef abs(x):\n    return 0\n",
+        ),
+        ("HumanEval/32", "def find_zero(xs):\n    return 0\ndef sum(values):\n    return 0\n"),
+        ("HumanEval/33", "def sort_third(l):\n    return 1\ndef tuple(x):\n    return 1\n"),
+        (
+            "HumanEval/37",
+            "def sort_even(l):\n    return 1\nclass tuple:\n"
+            "    def __init__(self, x):\n        pass\n    def __eq__(self, other):\n"
+            "        return True\n",
+        ),
+    ],
+)
+def test_builtins_in_the_tests_are_the_judges(problem_id: str, junk: str) -> None:
+    verdict = SUITE.verify(junk, as_problem(HUMANEVAL[problem_id]))
+    assert not verdict.correct
+
+
+def test_mbpp_set_idiom_cannot_be_shadowed() -> None:
+    shared = mbpp_problems(load_rows(str(FIXTURES / "mbpp.jsonl"), "test"))[0]
+    junk = "def shared_elements(a, b):\n    return 0\ndef set(x):\n    return 0\n"
+    verdict = SUITE.verify(junk, as_problem(shared))
+    assert not verdict.correct and "It passes 0 of 3 tests." in verdict.feedback
+
+
+def test_ipc_objects_do_not_outlive_the_run() -> None:
+    key = 0x5EED0000 + os.getpid() % 0xFFFF
+    code = (
+        "import ctypes\nlibc = ctypes.CDLL(None)\n"
+        "def mean_absolute_deviation(numbers):\n"
+        f"    return [libc.shmget({key}, 1 << 20, 0o1600), libc.msgget({key}, 0o1600),\n"
+        f"            libc.semget({key}, 1, 0o1600)]\n"
+    )
+    SUITE.verify(code, as_problem(HUMANEVAL["HumanEval/4"]))
+    for kind in ("shm", "msg", "sem"):
+        table = Path(f"/proc/sysvipc/{kind}").read_text().split("\n")[1:]
+        keys = {int(line.split()[0]) for line in table if line.strip()}
+        assert key not in keys, kind
+
+
+def test_a_deep_directory_tree_is_removed() -> None:
+    code = (
+        "import os\n"
+        "def mean_absolute_deviation(numbers):\n"
+        "    top = os.getcwd()\n"
+        "    for _ in range(1500):\n"
+        "        os.mkdir('d')\n"
+        "        os.chdir('d')\n"
+        "    open('hidden', 'w').write('left for a later sample')\n"
+        "    return top\n"
+    )
+    verdict = SUITE.verify(code, as_problem(HUMANEVAL["HumanEval/4"]))
+    workdir = re.search(r"returned '([^']+)'", verdict.feedback)
+    assert workdir, verdict.feedback
+    assert not Path(workdir.group(1)).exists()
+
+
+def test_disk_use_is_capped() -> None:
+    code = (
+        "def mean_absolute_deviation(numbers):\n"
+        "    for i in range(40):\n"
+        "        with open(f'f{i}', 'wb') as f:\n"
+        "            f.write(b'x' * (8 << 20))\n"
+        "    return 1.5\n"
+    )
+    verdict = SUITE.verify(code, as_problem(HUMANEVAL["HumanEval/4"]))
+    assert "No space left on device" in verdict.feedback
+
+
+def test_cpu_is_limited_for_the_whole_sandbox() -> None:
+    code = (
+        "import os\n"
+        "for _ in range(4):\n"
+        "    if os.fork() == 0:\n"
+        "        while True:\n"
+        "            pass\n"
+        "for _ in range(4):\n"
+        "    os.wait()\n"
+    )
+    result = run_python(code, limits=Limits(wall_s=30, cpu_s=2))
+    assert not result.timed_out
+    assert result.cpu_s < 3.5  # 2 s for the whole tree, not 2 s for each of five processes
+
+
+def test_reveal_input_never_gives_a_two_valued_answer_away() -> None:
+    problem = as_problem(HUMANEVAL["HumanEval/0"])
+    verdict = SUITE.verify(SIGNATURE + "    return False\n", problem)
+    assert "False" not in verdict.feedback and "True" not in verdict.feedback
+    assert "has_close_elements([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3)" in verdict.feedback
+    assert "returned False" in verdict.report  # the model teacher still gets everything
+
+
+def test_a_huge_return_value_is_named() -> None:
+    code = "def mean_absolute_deviation(numbers):\n    return 'x' * 70_000_000\n"
+    verdict = SUITE.verify(code, as_problem(HUMANEVAL["HumanEval/4"]))
+    assert "too large" in verdict.feedback
+    assert "time limit" not in verdict.feedback
+
+
+def test_a_signal_to_the_judge_is_not_a_timeout() -> None:
+    code = (
+        "import os, signal\n"
+        "def mean_absolute_deviation(numbers):\n"
+        "    try:\n"
+        "        os.kill(os.getppid(), signal.SIGALRM)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "    return 1.5\n"
+    )
+    verdict = SUITE.verify(code, as_problem(HUMANEVAL["HumanEval/4"]))
+    assert "time limit" not in verdict.feedback
+
+
+def descendants(root: int) -> set[int]:
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                stat = (entry / "stat").read_text()
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+KILLED_HARNESS = """
+from rl2f_eval.sandbox import Limits
+from rl2f_eval.suites.base import Problem
+from rl2f_eval.suites.coding import CodingSuite, fenced
+suite = CodingSuite(timeout=60, limits=Limits(wall_s=120, cpu_s=100))
+problem = Problem.from_sample(suite.samples()[4])
+code = '''
+import os, signal, time
+def mean_absolute_deviation(numbers):
+    try:
+        os.kill(os.getppid(), signal.SIGSTOP)
+    except OSError:
+        pass
+    os.fork()
+    time.sleep(1000)
+'''
+suite.verify(code, problem)
+"""
+
+
+def test_a_killed_harness_leaves_nothing_behind() -> None:
+    harness = subprocess.Popen(
+        [sys.executable, "-c", KILLED_HARNESS], env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
+    try:
+        deadline = time.monotonic() + 30
+        # launcher, init, judge, server and the candidate's own child
+        while len(tree := descendants(harness.pid)) < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(tree) >= 5
+        time.sleep(0.3)
+        tree = descendants(harness.pid)
+    finally:
+        harness.kill()
+        harness.wait()
+    deadline = time.monotonic() + 10
+    while (alive := [pid for pid in tree if Path(f"/proc/{pid}").exists()]) and (
+        time.monotonic() < deadline
+    ):
+        time.sleep(0.05)
+    assert alive == []
+    stale = list(Path(tempfile.gettempdir()).glob(f"rl2f-sandbox-{harness.pid}-*"))
+    assert stale  # the dead harness could not remove its work dir: the next start does
+    local.sweep_stale_workdirs()
+    assert not any(path.exists() for path in stale)
+
+
+def test_forgery_and_shadowing_end_to_end(tmp_path: Path) -> None:
+    suite = CodingSuite()
+    ids = ["HumanEval/0", "HumanEval/4", "HumanEval/37"]
+    samples = [s for s in suite.samples() if s.id in ids]
+    hostile_answers = {
+        "HumanEval/0": forged("has_close_elements"),
+        "HumanEval/4": "def mean_absolute_deviation(numbers):\n    return 0\n"
+        "def abs(x):\n    return 0\n",
+        "HumanEval/37": "def sort_even(l):\n    return 1\ndef tuple(x):\n    return 1\n",
+    }
+    records = answer_records(suite, samples)
+    for record, sample in zip(records, samples, strict=True):
+        record["right"] = f"Here it is.\n\n{fenced(hostile_answers[str(sample.id)])}"
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(records))
+    (log,) = inspect_eval(
+        os.path.relpath(ROOT / "tasks" / "coding.py"),
+        task_args={"turns": 1, "teacher": "verifier"},
+        sample_id=ids,
+        model="scripted/student",
+        model_args={"script": "right", "answers": str(answers)},
+        log_dir=str(tmp_path / "logs"),
+        display="none",
+    )
+    assert log.status == "success" and log.results is not None
+    scores = {
+        score.name: score.metrics["mean"].value
+        for score in log.results.scores
+        if "mean" in score.metrics
+    }
+    assert log.results.completed_samples == 3
+    assert scores["acc_at_1"] == 0.0
