@@ -11,16 +11,16 @@ import pytest
 
 from rl2f_eval.errors import TaskArgError
 from rl2f_eval.sandbox import Limits, local
-from rl2f_eval.sandbox.testrun import StdinCase, Step, TestSpec
 from rl2f_eval.suites.base import Problem
 from rl2f_eval.suites.coding import CodingSuite, extract_code, fenced
-from rl2f_eval.suites.coding_data import (
+from rl2f_eval.suites.coding.datasets import (
     decode_cases,
     humaneval_problems,
     livecodebench_problems,
     load_rows,
     mbpp_problems,
 )
+from rl2f_eval.suites.coding.specs import StdinCase, Step, TestSpec
 
 FIXTURES = Path(__file__).parent / "fixtures" / "coding"
 LIMITS = Limits(wall_s=20, cpu_s=10)

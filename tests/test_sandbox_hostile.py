@@ -23,7 +23,7 @@ from rl2f_eval.models.scripted import answer_records
 from rl2f_eval.sandbox import Limits, local, run_python
 from rl2f_eval.suites.base import Problem, Verdict
 from rl2f_eval.suites.coding import CodingSuite, fenced
-from rl2f_eval.suites.coding_data import livecodebench_problems, load_rows, mbpp_problems
+from rl2f_eval.suites.coding.datasets import livecodebench_problems, load_rows, mbpp_problems
 
 # small limits keep each case to a few seconds
 SUITE = CodingSuite(

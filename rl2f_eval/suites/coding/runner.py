@@ -1,6 +1,6 @@
-"""Run a candidate program against a test suite in the sandbox and say what happened.
+"""Run a candidate program against its tests in the sandbox and say what happened.
 
-The parent half of `harness.py`: it sends the program and the tests, and turns the harness's
+The parent half of `judge.py`: it sends the program and the tests, and turns the harness's
 records plus the sandbox's own account (timeout, killed, output cap) into one `TestOutcome` that
 names the first failing test. Whatever the candidate does, the result is an outcome, never an
 exception in the caller.
@@ -13,75 +13,10 @@ import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rl2f_eval.sandbox.local import Limits, SandboxResult, run_python
+from rl2f_eval.sandbox import Limits, SandboxResult, run_python
+from rl2f_eval.suites.coding.specs import TestSpec
 
-_HARNESS = (Path(__file__).parent / "harness.py").read_text() + "\nmain()\n"
-
-
-@dataclass(frozen=True)
-class Step:
-    """One test statement. `compare` = (left, op, right, expected_side) for a single comparison
-    whose sides can be shown separately; `expected_side` is the side without the candidate."""
-
-    source: str
-    compare: tuple[str, str, str, str | None] | None = None
-    check: bool = True
-    """False for set-up statements (imports, assignments): they do not count as tests."""
-
-
-@dataclass(frozen=True)
-class StdinCase:
-    input: str
-    output: str
-
-
-@dataclass(frozen=True)
-class TestSpec:
-    """The tests of one problem, in the harness's terms."""
-
-    __test__ = False  # a name pytest would otherwise try to collect
-
-    steps: tuple[Step, ...] = ()
-    stdin_cases: tuple[StdinCase, ...] = ()
-    candidate: str | None = None
-    """Expression for the function under test, bound to `candidate` in every step."""
-    display: str | None = None
-    """The name the feedback shows for calls (`find_zero(...)`)."""
-    context: str = ""
-    """Problem-side code run before the solution (imports and helpers from the statement)."""
-    prelude: str = ""
-    """Test-side code run after the solution (imports, helper functions, constants)."""
-
-    @property
-    def total(self) -> int:
-        return len(self.stdin_cases) or sum(step.check for step in self.steps)
-
-    def to_dict(self) -> dict:
-        """Plain JSON data (it travels in the sample's metadata, so the log holds the tests)."""
-        return {
-            "steps": [
-                [s.source, list(s.compare) if s.compare else None, s.check] for s in self.steps
-            ],
-            "stdin_cases": [[c.input, c.output] for c in self.stdin_cases],
-            "candidate": self.candidate,
-            "display": self.display,
-            "context": self.context,
-            "prelude": self.prelude,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> TestSpec:
-        return cls(
-            steps=tuple(
-                Step(source, tuple(compare) if compare else None, check)  # type: ignore[arg-type]
-                for source, compare, check in data.get("steps", [])
-            ),
-            stdin_cases=tuple(StdinCase(i, o) for i, o in data.get("stdin_cases", [])),
-            candidate=data.get("candidate"),
-            display=data.get("display"),
-            context=data.get("context", ""),
-            prelude=data.get("prelude", ""),
-        )
+_JUDGE = (Path(__file__).parent / "judge.py").read_text() + "\nmain()\n"
 
 
 @dataclass
@@ -137,7 +72,7 @@ def run_tests(
         "stdin_cases": [{"input": c.input, "output": c.output} for c in spec.stdin_cases],
         "step_cpu_s": step_cpu_s,
     }
-    result = run_python(_HARNESS, marshal.dumps(payload), limits or Limits(), isolation)
+    result = run_python(_JUDGE, marshal.dumps(payload), limits or Limits(), isolation)
     return interpret(result, spec, limits or Limits())
 
 
