@@ -142,8 +142,14 @@ def test_wrong_result_feedback_per_reveal_policy(humaneval: dict[str, Problem]) 
     default = suite().verify(WRONG, problem)
     assert not default.correct
     assert default.score == pytest.approx(3 / 7)
+    # the input, but not the returned False: "False is wrong" would say the answer is True
     assert default.feedback == (
-        f"On test 1 of 7, {call} returned False, which is wrong. It passes 3 of 7 tests."
+        f"On test 1 of 7, {call} gave a wrong result (the test's assertion failed). "
+        "It passes 3 of 7 tests."
+    )
+    gcd = "def greatest_common_divisor(a, b):\n    return 0\n"
+    assert "greatest_common_divisor(3, 7) returned 0, which is wrong" in (
+        suite().verify(gcd, humaneval["HumanEval/13"]).feedback
     )
     full = suite(reveal="full").verify(WRONG, problem)
     assert (
@@ -390,9 +396,11 @@ def test_mbpp_loader_and_verifier() -> None:
         assert coding.verify(problem.reference, as_problem(problem)).correct, problem.id
     wrong = "def is_not_prime(n):\n    return n % 2 == 0\n"
     verdict = coding.verify(wrong, as_problem(problems[1]))
-    assert verdict.feedback == (
-        "On test 1 of 4, is_not_prime(2) returned True, which is wrong. It passes 2 of 4 tests."
+    assert verdict.feedback == (  # a yes/no function: what it returned would give it away
+        "On test 1 of 4, is_not_prime(2) gave a wrong result (the test's assertion failed). "
+        "It passes 2 of 4 tests."
     )
+    assert "is_not_prime(2) returned True, which is wrong. Expected: False." in verdict.report
 
 
 def test_mbpp_sanitized_with_column_mapping() -> None:

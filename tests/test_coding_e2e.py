@@ -57,13 +57,13 @@ def test_scripted_student_with_verifier_feedback(tmp_path: Path) -> None:
         {k.split(":", 1)[1]: v for k, v in first.store.items() if k.startswith("DidacticStore:")}
     ).turns
     assert turns[0].feedback == (
-        "On test 1 of 7, has_close_elements([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3) returned False, "
-        "which is wrong. It passes 3 of 7 tests."
+        "On test 1 of 7, has_close_elements([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3) gave a wrong "
+        "result (the test's assertion failed). It passes 3 of 7 tests."
     )
-    assert "Expected: True." in turns[0].verifier_report
+    assert "returned False, which is wrong. Expected: True." in turns[0].verifier_report
     assert turns[1].correct
     # the student saw the feedback in its conversation
-    assert any("returned False, which is wrong" in m.text for m in first.messages)
+    assert any("gave a wrong result" in m.text for m in first.messages)
 
 
 def test_oracle_mode(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from rl2f_eval.models.scripted import answer_records
 from rl2f_eval.sandbox import Limits, local, run_python
 from rl2f_eval.suites.base import Problem, Verdict
 from rl2f_eval.suites.coding import CodingSuite, fenced
-from rl2f_eval.suites.coding.datasets import livecodebench_problems, load_rows, mbpp_problems
+from rl2f_eval.suites.coding.datasets import livecodebench_problems, mbpp_problems
 
 # small limits keep each case to a few seconds
 SUITE = CodingSuite(
@@ -46,12 +46,13 @@ def problem() -> Problem:
 
 
 def sandbox_processes() -> list[int]:
-    """Processes still alive from any sandbox run (their command line names the work dir)."""
-    found = []
+    """Processes still alive from this process's sandbox runs (their command line names the
+    work dir, whose name starts with the pid of the process that made it)."""
+    found, mark = [], f"rl2f-sandbox-{os.getpid()}-".encode()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             with contextlib.suppress(OSError):
-                if b"rl2f-sandbox-" in (entry / "cmdline").read_bytes():
+                if mark in (entry / "cmdline").read_bytes():
                     found.append(int(entry.name))
     return found
 
@@ -167,13 +168,16 @@ def test_killing_the_parent(problem: Problem) -> None:
     )
     verdict = hostile(problem, body, prelude="import os, signal\n")
     # we are still here, and so is the harness: the next answer is checked as usual
-    assert "returned True, which is wrong" in verdict.feedback or "crash" in verdict.feedback
+    assert "gave a wrong result" in verdict.feedback or "crash" in verdict.feedback
     assert SUITE.verify(problem.target, problem).correct
 
 
 def test_killing_its_own_process_group(problem: Problem) -> None:
     verdict = hostile(problem, "    os.killpg(0, signal.SIGKILL)\n", prelude="import os, signal\n")
-    assert "crashed the test process (killed by SIGKILL" in verdict.feedback
+    # refused (signals to process groups are), or it killed only itself
+    assert "raised PermissionError" in verdict.feedback or (
+        "crashed the test process (killed by SIGKILL" in verdict.feedback
+    )
     assert SUITE.verify(problem.target, problem).correct
 
 
@@ -194,7 +198,10 @@ def test_writing_fake_results_to_the_results_channel(problem: Problem) -> None:
         "    os._exit(0)\n"
     )
     verdict = hostile(problem, body, prelude="import contextlib, json, os\n")
-    assert "ended the test process (the process exited with status 0)" in verdict.feedback
+    # the records went down its own pipe to the judge: a garbled reply, or it had exited
+    assert "the process exited with status 0" in verdict.feedback or (
+        "sent a malformed reply" in verdict.feedback
+    )
     assert "It passes 0 of 7 tests." in verdict.feedback
 
 
@@ -294,7 +301,7 @@ def test_forged_records_through_init_and_the_judge() -> None:
 
 
 def test_forged_records_from_a_stdin_program() -> None:
-    rows = load_rows(str(FIXTURES / "livecodebench.jsonl"), "test")
+    rows = [json.loads(line) for line in (FIXTURES / "livecodebench.jsonl").open()]
     _, stdin = livecodebench_problems(rows)
     verdict = SUITE.verify(FORGE + "forge()\n", as_problem(stdin))
     assert not verdict.correct and verdict.score == 0
@@ -357,11 +364,9 @@ REACH = (
 def test_nothing_outside_the_candidate_is_reachable() -> None:
     # the class behind the forgery: no process that judges or supervises can be traced, have
     # its fds or memory taken, or be signalled; no kernel object outlives the run
-    code = REACH + "def mean_absolute_deviation(numbers):\n    return reached()\n"
-    verdict = SUITE.verify(code, as_problem(HUMANEVAL["HumanEval/4"]))
-    assert "mean_absolute_deviation([1.0, 2.0, 3.0]) returned [], which is wrong" in (
-        verdict.feedback
-    )
+    code = REACH + "def truncate_number(number):\n    return reached()\n"
+    verdict = SUITE.verify(code, as_problem(HUMANEVAL["HumanEval/2"]))
+    assert "truncate_number(3.5) returned [], which is wrong" in verdict.feedback
 
 
 @pytest.mark.parametrize(
@@ -387,7 +392,7 @@ def test_builtins_in_the_tests_are_the_judges(problem_id: str, junk: str) -> Non
 
 
 def test_mbpp_set_idiom_cannot_be_shadowed() -> None:
-    shared = mbpp_problems(load_rows(str(FIXTURES / "mbpp.jsonl"), "test"))[0]
+    shared = mbpp_problems([json.loads(line) for line in (FIXTURES / "mbpp.jsonl").open()])[0]
     junk = "def shared_elements(a, b):\n    return 0\ndef set(x):\n    return 0\n"
     verdict = SUITE.verify(junk, as_problem(shared))
     assert not verdict.correct and "It passes 0 of 3 tests." in verdict.feedback
@@ -411,7 +416,7 @@ def test_ipc_objects_do_not_outlive_the_run() -> None:
 def test_a_deep_directory_tree_is_removed() -> None:
     code = (
         "import os\n"
-        "def mean_absolute_deviation(numbers):\n"
+        "def truncate_number(number):\n"
         "    top = os.getcwd()\n"
         "    for _ in range(1500):\n"
         "        os.mkdir('d')\n"
@@ -419,7 +424,7 @@ def test_a_deep_directory_tree_is_removed() -> None:
         "    open('hidden', 'w').write('left for a later sample')\n"
         "    return top\n"
     )
-    verdict = SUITE.verify(code, as_problem(HUMANEVAL["HumanEval/4"]))
+    verdict = SUITE.verify(code, as_problem(HUMANEVAL["HumanEval/2"]))
     workdir = re.search(r"returned '([^']+)'", verdict.feedback)
     assert workdir, verdict.feedback
     assert not Path(workdir.group(1)).exists()
@@ -447,9 +452,9 @@ def test_cpu_is_limited_for_the_whole_sandbox() -> None:
         "for _ in range(4):\n"
         "    os.wait()\n"
     )
-    result = run_python(code, limits=Limits(wall_s=30, cpu_s=2))
-    assert not result.timed_out
-    assert result.cpu_s < 3.5  # 2 s for the whole tree, not 2 s for each of five processes
+    result = run_python(code, limits=Limits(wall_s=30, cpu_s=1))
+    assert result.cpu_exceeded and not result.timed_out
+    assert result.cpu_s < 2.0  # 1 s for the whole tree, not 1 s for each of five processes
 
 
 def test_reveal_input_never_gives_a_two_valued_answer_away() -> None:

@@ -1,6 +1,18 @@
-"""What the student is told about a failed run (`reveal`), and the full report for the teacher."""
+"""What the student is told about a failed run (`reveal`), and the full report for the teacher.
+
+`reveal` (what the `verifier` teacher tells the student; the `model` teacher always gets `full`):
+- `input`: which test failed (k of n), its input (the call, or the standard input), and what
+  happened: what the code returned or printed, or the exception (type, message, line of the
+  student's code), a timeout, running out of memory, too much output, a value too large, exiting.
+  Never the expected value, nor what the code returned when that would give the expected value
+  away: True or False, or one of exactly two values the problem's tests expect (YES/NO, 0/1).
+- `full`: also the expected value (or output) and the failing test's source, LeetCode style.
+- `none`: only the kind of failure and where in the student's own code; no test input.
+"""
 
 from __future__ import annotations
+
+import ast
 
 from rl2f_eval.sandbox import Limits
 from rl2f_eval.suites.coding.runner import Failure, TestOutcome
@@ -62,10 +74,20 @@ def describe(
         )
     elif failure.kind == "error":
         text = f"{on} raised {_error(error)}{_where(error, solution)}."
+    elif failure.kind == "timeout" and failure.detail.endswith("in all"):
+        text = (
+            f"{on} used up the CPU time of the whole run ({limits.cpu_s} s, all its processes "
+            "together): an infinite loop, or processes that never end?"
+        )
     elif failure.kind == "timeout":
         text = (
             f"{on} did not finish within the time limit ({timeout:g} s of CPU time per test, "
             f"{limits.wall_s:g} s in all): an infinite loop, or an algorithm that is too slow?"
+        )
+    elif failure.kind == "too_large":
+        text = (
+            f"{on} returned a value too large to compare ({failure.detail} bytes when sent "
+            "back; the limit is 64 MiB)."
         )
     elif failure.kind == "memory":
         text = f"{on} ran out of memory (limit {limits.memory_mb} MiB){_where(error, solution)}."
@@ -98,12 +120,14 @@ def _case(spec: TestSpec, step: int | None, total: int) -> str:
 def _wrong(failure: Failure, spec: TestSpec, on: str, reveal: str, stdin: bool) -> str:
     if stdin:
         got = failure.got or ""
-        text = f"{on} printed {_clip(got)!r}, which is wrong." if reveal != "none" else ""
+        shown = reveal == "full" or (reveal == "input" and not gives_answer_away(spec, got))
+        text = f"{on} printed {_clip(got)!r}, which is wrong." if shown else ""
         if reveal == "full" and failure.step is not None:
             expected = spec.stdin_cases[failure.step].output
             text += f" Expected output: {_clip(expected)!r}."
         return text or f"{on} printed a wrong answer."
-    if reveal == "none" or failure.got is None:
+    hidden = reveal == "input" and gives_answer_away(spec, failure.got)
+    if reveal == "none" or failure.got is None or hidden:
         return f"{on} gave a wrong result (the test's assertion failed)."
     text = f"{on} returned {failure.got}, which is wrong."
     if reveal == "full" and failure.expected is not None:
@@ -111,9 +135,28 @@ def _wrong(failure: Failure, spec: TestSpec, on: str, reveal: str, stdin: bool) 
     return text
 
 
+def gives_answer_away(spec: TestSpec, got: str | None) -> bool:
+    """Whether "returned X, which is wrong" (or "printed X") would tell the student the expected
+    value: X is True or False, or one of exactly two values that the problem's tests expect."""
+    if got is None:
+        return False
+    if spec.stdin_cases:
+        return len(values := {case.output.strip() for case in spec.stdin_cases}) == 2 and (
+            got.strip() in values
+        )
+    if got in ("True", "False"):
+        return True
+    values = set()
+    for step in spec.steps:
+        if step.compare and step.compare[3] in ("left", "right"):
+            side = step.compare[0] if step.compare[3] == "left" else step.compare[2]
+            try:
+                values.add(repr(ast.literal_eval(side)))
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                continue  # not a literal (`2.0/3.0`): the result can take other values
+    return len(values) == 2 and got in values
+
+
 def output_tail(outcome: TestOutcome) -> str:
-    parts = []
-    for name, text in (("stdout", outcome.stdout), ("stderr", outcome.stderr)):
-        if text.strip():
-            parts.append(f"\nThe program's {name} (last lines):\n{text.strip()[-600:]}")
-    return "".join(parts)
+    text = outcome.output.strip()
+    return f"\nThe program's output (last lines):\n{text[-600:]}" if text else ""

@@ -9,6 +9,7 @@ so the feedback can show what the code returned. Calls of the function under tes
 from __future__ import annotations
 
 import ast
+import builtins
 from dataclasses import dataclass
 
 CANDIDATE = "candidate"
@@ -47,6 +48,26 @@ class TestSpec:
     """Problem-side code run before the solution (imports and helpers from the statement)."""
     prelude: str = ""
     """Test-side code run after the solution (imports, helper functions, constants)."""
+
+    @property
+    def solution_names(self) -> tuple[str, ...]:
+        """The names the tests take from the solution (a function they call by name, a class
+        the problem asks for): every name the tests and the problem's code read but do not
+        define, except builtins. Only these reach the tests from the candidate's process; a
+        solution that defines `sum` or `set` changes nothing in the tests."""
+        read: set[str] = set()
+        bound: set[str] = set()
+        for source in (self.context, self.prelude, *(step.source for step in self.steps)):
+            for node in ast.walk(ast.parse(source)):
+                if isinstance(node, ast.Name):
+                    (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+                elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                    bound.add(node.name)
+                elif isinstance(node, ast.alias):
+                    bound.add((node.asname or node.name).split(".")[0])
+                elif isinstance(node, ast.arg):
+                    bound.add(node.arg)
+        return tuple(sorted(read - bound - set(dir(builtins)) - {CANDIDATE}))
 
     @property
     def total(self) -> int:
