@@ -5,6 +5,7 @@ inspect eval tasks/coding.py -T dataset=mbpp -T path=mbpp.jsonl ...
 """
 
 from inspect_ai import Task, task
+from inspect_ai.util import SandboxEnvironmentSpec
 
 from rl2f_eval.didactic.task import didactic_task
 from rl2f_eval.errors import TaskArgError
@@ -52,5 +53,8 @@ def coding(
         leak=leak,
         oracle_turn=oracle_turn,
     )
-    task.metadata = {**(task.metadata or {}), "reveal": reveal, "sandbox": describe()}
+    if sandbox == "inspect":  # the judge runs in Inspect's sandbox: docker unless --sandbox says
+        task.sandbox = task.sandbox or SandboxEnvironmentSpec("docker")
+    described = {"launcher": "inspect sandbox()"} if sandbox == "inspect" else describe()
+    task.metadata = {**(task.metadata or {}), "reveal": reveal, "sandbox": described}
     return task

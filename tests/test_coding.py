@@ -312,7 +312,7 @@ def test_bad_arguments_fail_with_one_line() -> None:
         CodingSuite(reveal="everything")
     with pytest.raises(TaskArgError, match="dataset must be one of"):
         CodingSuite(dataset="apps")
-    with pytest.raises(TaskArgError, match=r"sandbox=docker: .* must be one of auto, strict"):
+    with pytest.raises(TaskArgError, match=r"sandbox must be one of auto, strict, inspect"):
         CodingSuite(sandbox="docker")
     with pytest.raises(TaskArgError, match="takes no path"):
         CodingSuite(path="x.jsonl")
@@ -485,3 +485,10 @@ def test_livecodebench_stdin_problem() -> None:
     assert "Expected output" not in hidden and "printed '3\\n'" in hidden
     crash = suite().verify("n = int(input())\nprint(1 / (n - 3))\n", problem)
     assert "raised ZeroDivisionError: division by zero at line 2 of your code" in crash.feedback
+
+
+def test_inspect_sandbox_needs_an_evaluation(humaneval: dict[str, Problem]) -> None:
+    from rl2f_eval.sandbox import SandboxUnavailable
+
+    with pytest.raises(SandboxUnavailable, match="only inside `inspect eval`"):
+        CodingSuite(sandbox="inspect").verify(WRONG, humaneval["HumanEval/0"])

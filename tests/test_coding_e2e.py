@@ -88,3 +88,35 @@ def test_oracle_mode_needs_references() -> None:
         module.coding(dataset="livecodebench", path=str(fixture), oracle_turn=2)
     task = module.coding(dataset="livecodebench", path=str(fixture), teacher="verifier")
     assert len(task.dataset) == 2
+
+
+def test_the_judge_through_inspects_sandbox(tmp_path: Path) -> None:
+    """`-T sandbox=inspect` runs the same judge through Inspect's sandbox() (here its `local`
+    provider): a right answer passes, a forged verdict does not."""
+    from tests.test_sandbox_hostile import forged
+
+    suite = CodingSuite()
+    ids = ["HumanEval/0", "HumanEval/2"]
+    samples = [s for s in suite.samples() if s.id in ids]
+    records = answer_records(suite, samples)
+    records[0]["right"] = fenced(forged("has_close_elements"))  # HumanEval/0: the forgery
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(records))
+    (log,) = inspect_eval(
+        TASK,
+        task_args={"turns": 1, "teacher": "verifier", "sandbox": "inspect"},
+        sample_id=ids,
+        sandbox="local",
+        model="scripted/student",
+        model_args={"script": "right", "answers": str(answers)},
+        log_dir=str(tmp_path / "logs"),
+        display="none",
+    )
+    assert metrics(log)["acc_at_1"] == 0.5
+    assert log.eval.metadata and log.eval.metadata["sandbox"]["launcher"] == "inspect sandbox()"
+    assert log.samples is not None
+    (forgery,) = [s for s in log.samples if s.id == "HumanEval/0"]
+    turns = DidacticStore.model_validate(
+        {k.split(":", 1)[1]: v for k, v in forgery.store.items() if k.startswith("DidacticStore:")}
+    ).turns
+    assert not turns[0].correct and "It passes 0 of 7 tests." in turns[0].verifier_report

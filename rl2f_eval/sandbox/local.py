@@ -51,8 +51,8 @@ STRICT_LAYERS = (
     "cpu-budget",
 )  # fmt: skip
 
-# what runs first in every sandbox: confine the process, then fork and run the code
-_BOOTSTRAP = (
+# what runs first in every sandbox (init): confine, fork the process that runs the code, supervise
+BOOTSTRAP = (
     "\n".join((Path(__file__).parent / name).read_text() for name in ("confine.py", "bootstrap.py"))
     + "\nmain()\n"
 )
@@ -230,7 +230,7 @@ def _launch(plan: Plan, code: str, stdin: bytes, limits: Limits) -> SandboxResul
             "lifeline_fd": lifeline_r,
             "mount": plan.mounts,
         }
-        argv = [*plan.prefix, plan.python, "-I", "-S", "-c", _BOOTSTRAP]
+        argv = [*plan.prefix, plan.python, "-I", "-S", "-c", BOOTSTRAP]
         argv += [workdir, marshal.dumps(config).hex(), code]
         try:
             process = subprocess.Popen(
@@ -420,7 +420,7 @@ def plan() -> Plan:
         for python in _interpreters():
             candidate = Plan(prefix, python, run_as, layers)
             result = _launch(candidate, _PROBE, b"", Limits(wall_s=20))
-            _account(result, candidate)
+            account(result, candidate.launcher_layers)
             confined = next((r for r in result.records if r.get("event") == "confined"), None)
             if result.exit_code == 0 and result.stdout == b"ok" and confined:
                 found = Plan(
@@ -497,19 +497,17 @@ def run_python(
     data = stdin.encode() if isinstance(stdin, str) else stdin
     with _slots:
         result = _launch(found, code, data, limits or Limits())
-    _account(result, found)
+    account(result, found.launcher_layers)
     return result
 
 
-def _account(result: SandboxResult, found: Plan) -> None:
+def account(result: SandboxResult, launcher_layers: tuple[str, ...] = ()) -> None:
     """Take the code's own exit status and the sandbox's CPU time from init's report, when there
     is one (the launcher's status says how init ended, not the code), and the layers the child
     reported before any code ran."""
     confined = next((r for r in result.records if r.get("event") == "confined"), None)
     ended = next((r for r in _records(result.status) if r.get("event") == "exit"), None)
-    result.layers = list(found.launcher_layers) + list(
-        confined.get("layers", []) if confined else []
-    )
+    result.layers = list(launcher_layers) + list(confined.get("layers", []) if confined else [])
     if ended is None:
         return
     if isinstance(ended.get("cpu_s"), int | float):

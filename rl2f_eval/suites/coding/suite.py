@@ -34,11 +34,12 @@ from rl2f_eval.suites.base import Problem, Suite, Verdict, normalise
 from rl2f_eval.suites.coding import datasets
 from rl2f_eval.suites.coding.datasets import CodeProblem
 from rl2f_eval.suites.coding.feedback import describe, output_tail
-from rl2f_eval.suites.coding.runner import run_tests
+from rl2f_eval.suites.coding.runner import INSPECT, run_tests
 from rl2f_eval.suites.coding.specs import TestSpec
 
 DATASETS = ("humaneval", "mbpp", "livecodebench")
 REVEAL = ("input", "full", "none")
+SANDBOXES = ("auto", "strict", INSPECT)
 
 PYTHON_TAGS = ("python", "python3", "py")
 _FENCE = re.compile(r"^```[ \t]*([\w+-]*)[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
@@ -99,9 +100,11 @@ class CodingSuite(Suite):
         self.dataset, self.path, self.split, self.subset = dataset, path, split, subset
         self.columns = dict(columns or {})
         self.n, self.seed, self.reveal, self.timeout = n, seed, reveal, timeout
+        check_choice("sandbox", sandbox, SANDBOXES)
         self.isolation = sandbox
         try:  # fail now, with the reason, if the sandbox cannot run here
-            check_isolation(sandbox)
+            if sandbox != INSPECT:
+                check_isolation(sandbox)
         except (SandboxUnavailable, ValueError) as error:
             raise TaskArgError(f"sandbox={sandbox}: {error}") from error
         self.limits = limits
