@@ -4,6 +4,7 @@ and the MBPP / LiveCodeBench loaders on fixtures written in their formats."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from pathlib import Path
 
@@ -492,3 +493,55 @@ def test_inspect_sandbox_needs_an_evaluation(humaneval: dict[str, Problem]) -> N
 
     with pytest.raises(SandboxUnavailable, match="only inside `inspect eval`"):
         CodingSuite(sandbox="inspect").verify(WRONG, humaneval["HumanEval/0"])
+
+
+# ------------------------------------------------------------------ bad input: one line each
+
+
+def test_more_problems_than_the_dataset_has() -> None:
+    with pytest.raises(TaskArgError, match="n=1000, but dataset=humaneval has 164 problems"):
+        CodingSuite(n=1000).samples()
+
+
+def _one_line(error: pytest.ExceptionInfo[TaskArgError]) -> str:
+    message = str(error.value)
+    assert "\n" not in message and "Traceback" not in message
+    return message
+
+
+def test_malformed_data_files_are_one_line(tmp_path: Path) -> None:
+    lines = (FIXTURES / "mbpp.jsonl").read_text().splitlines()
+    truncated = tmp_path / "truncated.jsonl"
+    truncated.write_text(lines[0] + "\n" + lines[1][:80] + "\n")
+    with pytest.raises(TaskArgError) as caught:
+        CodingSuite(dataset="mbpp", path=str(truncated)).samples()
+    assert "line 2: not valid JSON" in _one_line(caught)
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    with pytest.raises(TaskArgError, match="has no rows"):
+        CodingSuite(dataset="mbpp", path=str(empty)).samples()
+
+    bad_test = tmp_path / "mbpp.jsonl"
+    row = json.loads(lines[0])
+    row["test_list"][1] = "assert shared_elements((1, 2) == set((3, 4))"
+    bad_test.write_text(json.dumps(row) + "\n")
+    with pytest.raises(TaskArgError) as caught:
+        CodingSuite(dataset="mbpp", path=str(bad_test)).samples()
+    assert "MBPP problem 901 cannot be read: ValueError: test 2 is not valid Python" in (
+        _one_line(caught)
+    )
+
+    lcb = tmp_path / "lcb.jsonl"
+    row = json.loads((FIXTURES / "livecodebench.jsonl").read_text().splitlines()[0])
+    row["private_test_cases"] = "eJxr!!not-base64"
+    lcb.write_text(json.dumps(row) + "\n")
+    with pytest.raises(TaskArgError) as caught:
+        CodingSuite(dataset="livecodebench", path=str(lcb)).samples()
+    assert "LiveCodeBench problem 9001 cannot be read" in _one_line(caught)
+    assert "neither JSON nor base64(zlib(pickle)) data" in _one_line(caught)
+
+    parquet = tmp_path / "broken.parquet"
+    parquet.write_bytes(b"PAR1 not really")
+    with pytest.raises(TaskArgError) as caught:
+        CodingSuite(dataset="mbpp", path=str(parquet)).samples()
+    assert _one_line(caught).startswith(f"cannot read dataset {str(parquet)!r}: ")

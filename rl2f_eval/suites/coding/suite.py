@@ -118,6 +118,11 @@ class CodingSuite(Suite):
         else:
             rows = datasets.load_rows(self.path or "", self.split, self.subset)
             problems = datasets.LOADERS[self.dataset](rows, self.columns)
+        if self.n and self.n > len(problems):
+            raise TaskArgError(
+                f"n={self.n}, but dataset={self.dataset} has {len(problems)} problems; "
+                "leave n out to run them all"
+            )
         if self.seed is not None:
             random.Random(self.seed).shuffle(problems)
         return problems[: self.n] if self.n else problems

@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
-from rl2f_eval.suites.coding.datasets.common import CodeProblem, mapped
+from rl2f_eval.suites.coding.datasets.common import CodeProblem, mapped, problems_of
 from rl2f_eval.suites.coding.specs import CANDIDATE, StdinCase, Step, TestSpec
 
 LIVECODEBENCH_COLUMNS = {
@@ -57,9 +57,18 @@ def decode_cases(value: Any) -> list[dict[str, Any]]:
     try:
         return json.loads(value)
     except ValueError:
-        raw = zlib.decompress(base64.b64decode(value))
+        pass
+    try:
+        raw = zlib.decompress(base64.b64decode(value, validate=True))
         text = _StringsOnly(io.BytesIO(raw)).load()
         return json.loads(text)
+    except pickle.UnpicklingError:
+        raise  # refusing a class: say so as it is
+    except (ValueError, TypeError, zlib.error, pickle.PickleError, EOFError) as error:
+        raise ValueError(
+            f"test cases are neither JSON nor base64(zlib(pickle)) data ({type(error).__name__}: "
+            f"{error})"
+        ) from None
 
 
 def _literal(text: str) -> str:
@@ -91,27 +100,26 @@ def livecodebench_problems(
     rows: list[dict[str, Any]], columns: Mapping[str, str] | None = None
 ) -> list[CodeProblem]:
     columns = {**LIVECODEBENCH_COLUMNS, **(columns or {})}
-    problems = []
-    for row in rows:
-        fields = mapped(row, columns, ("id", "text", "public"))
-        cases = decode_cases(fields["public"]) + decode_cases(fields.get("private"))
-        meta = fields.get("metadata") or {}
-        meta = json.loads(meta) if isinstance(meta, str) else meta
-        spec = livecodebench_spec(cases, meta.get("func_name"))
-        starter = str(fields.get("starter") or "").strip()
-        if spec.stdin_cases:
-            how = "Write a complete Python program that reads standard input and prints the answer."
-        else:
-            how = f"Complete this code:\n\n```python\n{starter}\n```"
-        title = f"{fields['title']}\n\n" if fields.get("title") else ""
-        problems.append(
-            CodeProblem(
-                id=f"livecodebench/{fields['id']}",
-                statement=f"{title}{str(fields['text']).strip()}\n\n{how}",
-                spec=spec,
-                reference="",
-                entry_point=meta.get("func_name") if not spec.stdin_cases else None,
-                source="livecodebench",
-            )
-        )
-    return problems
+    return problems_of(rows, "LiveCodeBench", columns["id"], lambda row: _problem(row, columns))
+
+
+def _problem(row: dict[str, Any], columns: Mapping[str, str]) -> CodeProblem:
+    fields = mapped(row, columns, ("id", "text", "public"))
+    cases = decode_cases(fields["public"]) + decode_cases(fields.get("private"))
+    meta = fields.get("metadata") or {}
+    meta = json.loads(meta) if isinstance(meta, str) else meta
+    spec = livecodebench_spec(cases, meta.get("func_name"))
+    starter = str(fields.get("starter") or "").strip()
+    if spec.stdin_cases:
+        how = "Write a complete Python program that reads standard input and prints the answer."
+    else:
+        how = f"Complete this code:\n\n```python\n{starter}\n```"
+    title = f"{fields['title']}\n\n" if fields.get("title") else ""
+    return CodeProblem(
+        id=f"livecodebench/{fields['id']}",
+        statement=f"{title}{str(fields['text']).strip()}\n\n{how}",
+        spec=spec,
+        reference="",
+        entry_point=meta.get("func_name") if not spec.stdin_cases else None,
+        source="livecodebench",
+    )

@@ -9,7 +9,7 @@ import builtins
 from collections.abc import Mapping
 from typing import Any
 
-from rl2f_eval.suites.coding.datasets.common import CodeProblem, mapped
+from rl2f_eval.suites.coding.datasets.common import CodeProblem, mapped, problems_of
 from rl2f_eval.suites.coding.specs import TestSpec, steps_of
 
 MBPP_COLUMNS = {
@@ -37,32 +37,36 @@ def mbpp_problems(
     rows: list[dict[str, Any]], columns: Mapping[str, str] | None = None
 ) -> list[CodeProblem]:
     columns = {**MBPP_COLUMNS, **(columns or {})}
-    problems = []
-    for row in rows:
-        fields = mapped(row, columns, ("id", "text", "tests"))
-        tests = list(fields["tests"])
-        entry = _function_called(tests[0]) if tests else None
-        if not entry:
-            raise ValueError(f"MBPP problem {fields['id']}: no function call in its first test")
-        imports = "\n".join(fields.get("imports") or [])
-        setup = fields.get("setup") or ""
-        statements = [s for test in tests for s in ast.parse(test).body]
-        problems.append(
-            CodeProblem(
-                id=f"mbpp/{fields['id']}",
-                statement=(
-                    f"{str(fields['text']).strip()}\n\nWrite a Python function `{entry}`. "
-                    f"For example, your code should pass this test:\n\n```python\n{tests[0]}\n```"
-                ),
-                spec=TestSpec(
-                    steps=steps_of(statements, entry),
-                    candidate=entry,
-                    display=entry,
-                    prelude="\n".join(part for part in (imports, setup) if part),
-                ),
-                reference=str(fields.get("code") or ""),
-                entry_point=entry,
-                source="mbpp",
-            )
-        )
-    return problems
+    return problems_of(rows, "MBPP", columns["id"], lambda row: _problem(row, columns))
+
+
+def _problem(row: dict[str, Any], columns: Mapping[str, str]) -> CodeProblem:
+    fields = mapped(row, columns, ("id", "text", "tests"))
+    tests = list(fields["tests"] or [])
+    statements = []
+    for number, test in enumerate(tests, 1):
+        try:
+            statements += ast.parse(test).body
+        except SyntaxError as error:
+            raise ValueError(f"test {number} is not valid Python ({error.msg}): {test!r}") from None
+    entry = _function_called(tests[0]) if tests else None
+    if not entry:
+        raise ValueError("no function call in its first test")
+    imports = "\n".join(fields.get("imports") or [])
+    setup = fields.get("setup") or ""
+    return CodeProblem(
+        id=f"mbpp/{fields['id']}",
+        statement=(
+            f"{str(fields['text']).strip()}\n\nWrite a Python function `{entry}`. "
+            f"For example, your code should pass this test:\n\n```python\n{tests[0]}\n```"
+        ),
+        spec=TestSpec(
+            steps=steps_of(statements, entry),
+            candidate=entry,
+            display=entry,
+            prelude="\n".join(part for part in (imports, setup) if part),
+        ),
+        reference=str(fields.get("code") or ""),
+        entry_point=entry,
+        source="mbpp",
+    )
