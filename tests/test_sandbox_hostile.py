@@ -4,6 +4,7 @@ what happened. The harness keeps running after every case."""
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
 import os
@@ -57,8 +58,13 @@ def sandbox_processes() -> list[int]:
     return found
 
 
-def hostile(problem: Problem, body: str, prelude: str = "") -> Verdict:
-    verdict = SUITE.verify(prelude + SIGNATURE + body, problem)
+# for attacks that must first use up a resource (memory, processes): on a loaded machine that
+# can take longer than SUITE's half second, and a timeout would hide what happened
+PATIENT = CodingSuite(timeout=3, limits=SUITE.limits)
+
+
+def hostile(problem: Problem, body: str, prelude: str = "", suite: CodingSuite = SUITE) -> Verdict:
+    verdict = suite.verify(prelude + SIGNATURE + body, problem)
     assert not verdict.correct
     assert sandbox_processes() == []  # nothing left running
     return verdict
@@ -76,9 +82,8 @@ def test_sleeping_forever(problem: Problem) -> None:
 
 
 def test_memory_bomb(problem: Problem) -> None:
-    verdict = hostile(
-        problem, "    blocks = []\n    while True:\n        blocks.append(bytearray(10**7))\n"
-    )
+    body = "    blocks = []\n    while True:\n        blocks.append(bytearray(10**7))\n"
+    verdict = hostile(problem, body, suite=PATIENT)
     assert "ran out of memory (limit 256 MiB)" in verdict.feedback
     assert "line 4 of your code" in verdict.feedback
 
@@ -86,7 +91,8 @@ def test_memory_bomb(problem: Problem) -> None:
 def test_fork_bomb(problem: Problem) -> None:
     if "process-cap" not in local.plan().layers:
         pytest.skip("no process cap on this machine")
-    verdict = hostile(problem, "    while True:\n        os.fork()\n", prelude="import os\n")
+    body = "    while True:\n        os.fork()\n"
+    verdict = hostile(problem, body, prelude="import os\n", suite=PATIENT)
     assert "BlockingIOError" in verdict.feedback  # fork refused: the process cap held
     assert "line 4 of your code" in verdict.feedback
 
@@ -312,6 +318,9 @@ REACH = (
     "libc = ctypes.CDLL(None, use_errno=True)\n"
     "def reached():\n"
     "    found = []\n"
+    "    fds = [fd for fd in range(3, 256) if _open(fd)]\n"
+    "    if len(fds) > 2:  # its two pipes to the judge, nothing inherited\n"
+    "        found.append('inherited fds')\n"
     "    judge = os.getppid()\n"
     "    for name, pid in (('init', 1), ('judge', judge)):\n"
     "        if libc.ptrace(16, pid, 0, 0) == 0:  # PTRACE_ATTACH\n"
@@ -342,9 +351,8 @@ REACH = (
     "                found.append(f'signal {int(sig)} {name}')\n"
     "            except OSError:\n"
     "                pass\n"
-    "    try:\n"
-    "        os.kill(-1, 0)\n"
-    "        found.append('signal everyone')\n"
+    "    try:  # kill(-1) succeeds even when it reaches nobody: a stopped judge would show\n"
+    "        os.kill(-1, signal.SIGSTOP)\n"
     "    except OSError:\n"
     "        pass\n"
     "    if libc.shmget(0, 4096, 0o1600) >= 0:\n"
@@ -357,16 +365,127 @@ REACH = (
     "        found.append('unshare')\n"
     "    if libc.syscall(319, b'x', 0) >= 0:\n"
     "        found.append('memfd_create')\n"
+    "    return found + further(judge)\n"
+    "def further(judge):\n"
+    "    # variants the issue did not name: other calls aimed at the judge, other channels\n"
+    "    found = []\n"
+    "    limit = (ctypes.c_ulong * 2)(1, 1)\n"
+    "    if libc.prlimit(judge, 0, limit, None) == 0:  # RLIMIT_CPU of the judge\n"
+    "        found.append('prlimit judge')\n"
+    "    if libc.setpriority(0, judge, 19) == 0:\n"
+    "        found.append('setpriority judge')\n"
+    "    try:\n"
+    "        os.sched_setaffinity(judge, {0})\n"
+    "        found.append('sched_setaffinity judge')\n"
+    "    except OSError:\n"
+    "        pass\n"
+    "    for name, nr, args in (('tgkill', 234, (judge, judge, 0)), ('tkill', 200, (judge, 0)),\n"
+    "                           ('rt_sigqueueinfo', 129, (judge, 0, None))):\n"
+    "        if libc.syscall(nr, *args) == 0:\n"
+    "            found.append(f'{name} judge')\n"
+    "    if os.read(0, 100):\n"
+    "        found.append('stdin')\n"
+    "    if set(os.listdir('.')) - {'program-output.txt'}:\n"
+    "        found.append(f'files {os.listdir(\".\")}')\n"
+    "    if set(os.environ) - {'PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL'}:\n"
+    "        found.append(f'environment {sorted(os.environ)}')\n"
+    "    caps = (ctypes.c_uint32 * 6)()\n"
+    "    libc.capget((ctypes.c_uint32 * 2)(0x20080522, 0), caps)\n"
+    "    if any(caps) or libc.prctl(23, 21, 0, 0, 0) == 1:  # CAP_SYS_ADMIN in the bounding set\n"
+    "        found.append('capabilities')\n"
+    "    child = os.fork()\n"
+    "    if child == 0:  # a core dump, even made dumpable again\n"
+    "        libc.prctl(4, 1, 0, 0, 0)\n"
+    "        os.abort()\n"
+    "    os.waitpid(child, 0)\n"
+    "    if any(name.startswith('core') for name in os.listdir('.')):\n"
+    "        found.append('core file')\n"
     "    return found\n"
+    "def _open(fd):\n"
+    "    try:\n"
+    "        os.fstat(fd)\n"
+    "        return True\n"
+    "    except OSError:\n"
+    "        return False\n"
 )
 
 
-def test_nothing_outside_the_candidate_is_reachable() -> None:
+def without(layer: str) -> str:
+    """The sandbox's source with one layer switched off, to show what each layer holds alone."""
+    stubs = {
+        "landlock": ("def landlock(workdir: str) -> list:\n", "    return []\n"),
+        "seccomp": ("def apply_seccomp(protected: list) -> bool:\n", "    return False\n"),
+    }
+    head, body = stubs[layer]
+    assert head in local.BOOTSTRAP
+    return local.BOOTSTRAP.replace(head, head + body)
+
+
+# what one layer lets through without the other: harmless reads (/proc/<pid>/stat) without
+# Landlock; kernel objects (in the sandbox's own namespaces) and the judge's priority without
+# seccomp; never a way into init or the judge (ptrace, pidfd_getfd, memory, fds, signals)
+KERNEL_OBJECTS = {"shmget", "msgget", "io_uring_setup", "unshare", "memfd_create"}
+ALONE = {
+    None: set(),
+    "landlock": {"/proc stat init", "/proc stat judge"},
+    # pidfds without pidfd_getfd, limits and priorities (the judge can only fail), and the
+    # capabilities of a user namespace of its own: nothing that reaches the results channel
+    "seccomp": KERNEL_OBJECTS
+    | {"pidfd_open init", "pidfd_open judge", "prlimit judge", "setpriority judge"}
+    | {"sched_setaffinity judge", "capabilities"},
+}
+
+
+@pytest.mark.parametrize("off", list(ALONE))
+def test_nothing_outside_the_candidate_is_reachable(
+    off: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # the class behind the forgery: no process that judges or supervises can be traced, have
-    # its fds or memory taken, or be signalled; no kernel object outlives the run
+    # its fds or memory taken, be signalled or slowed; nothing is inherited; nothing outlives
+    # the run
+    if off:
+        monkeypatch.setattr(local, "BOOTSTRAP", without(off))
     code = REACH + "def truncate_number(number):\n    return reached()\n"
     verdict = SUITE.verify(code, as_problem(HUMANEVAL["HumanEval/2"]))
-    assert "truncate_number(3.5) returned [], which is wrong" in verdict.feedback
+    found = re.search(r"truncate_number\(3\.5\) returned (\[.*?\]), which is wrong", verdict.report)
+    assert found, verdict.report
+    assert set(ast.literal_eval(found.group(1))) <= ALONE[off]
+
+
+def test_the_judge_imports_nothing_from_the_work_dir() -> None:
+    # a module planted where the judge runs, which it imports only later (on a failing test)
+    hijack = (
+        "import os\n"
+        "records = b'{\"event\": \"loaded\"}\\n' + b''.join(\n"
+        '    b\'{"event": "end", "step": %d, "ok": true}\\n\' % k for k in range(9))\n'
+        "for fd in range(3, 64):\n"
+        "    try:\n"
+        '        os.write(fd, records + b\'{"event": "done"}\\n\')\n'
+        "    except OSError:\n"
+        "        pass\n"
+        "os._exit(0)\n"
+    )
+    code = (
+        f"HIJACK = {hijack!r}\n"
+        "for name in ('traceback', 'reprlib', 'linecache', 'tokenize'):\n"
+        "    open(f'{name}.py', 'w').write(HIJACK)\n"
+        "def mean_absolute_deviation(numbers):\n"
+        "    return 'not a number'  # the judge's own subtraction fails: it imports traceback\n"
+    )
+    verdict = SUITE.verify(code, as_problem(HUMANEVAL["HumanEval/4"]))
+    assert not verdict.correct and "It passes 0 of 3 tests." in verdict.feedback
+
+
+def test_patching_builtins_in_the_solution_stays_there() -> None:
+    junk = (
+        "import builtins\n"
+        "builtins.abs = lambda x: 0\n"
+        "builtins.__import__ = None\n"
+        "def mean_absolute_deviation(numbers):\n"
+        "    return 0\n"
+    )
+    verdict = SUITE.verify(junk, as_problem(HUMANEVAL["HumanEval/4"]))
+    assert not verdict.correct and "It passes 0 of 3 tests." in verdict.feedback
 
 
 @pytest.mark.parametrize(
