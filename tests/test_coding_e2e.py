@@ -116,7 +116,6 @@ def test_the_judge_through_inspects_sandbox(tmp_path: Path) -> None:
     assert log.eval.metadata and log.eval.metadata["sandbox"]["launcher"] == "inspect sandbox()"
     assert log.samples is not None
     (forgery,) = [s for s in log.samples if s.id == "HumanEval/0"]
-    turns = DidacticStore.model_validate(
-        {k.split(":", 1)[1]: v for k, v in forgery.store.items() if k.startswith("DidacticStore:")}
-    ).turns
-    assert not turns[0].correct and "It passes 0 of 7 tests." in turns[0].verifier_report
+    # the raw store (StoreModel.model_validate would read the ambient store of an earlier run)
+    (turn,) = forgery.store["DidacticStore:turns"]
+    assert not turn["correct"] and "It passes 0 of 7 tests." in turn["verifier_report"]

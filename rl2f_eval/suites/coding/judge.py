@@ -45,6 +45,7 @@ import os
 import reprlib
 import signal
 import sys
+import time
 
 _OPS = {
     "==": lambda a, b: a == b,
@@ -154,12 +155,15 @@ def checked(value, depth: int = 0):
 
 
 def send_message(fd: int, message) -> None:
-    data = memoryview(marshal.dumps(message))  # not copied again: a reply may be large
-    head = len(data).to_bytes(8, "little")
-    while head:
-        head = head[os.write(fd, head) :]
-    while data:
-        data = data[os.write(fd, data) :]
+    body = marshal.dumps(message)
+    head = len(body).to_bytes(8, "little")
+    # one write when it fits in a pipe's atomic size (several processes may share the pipe);
+    # a large reply is not copied once more to prepend its length
+    parts = [head + body] if len(body) < 4000 else [head, body]
+    for part in parts:
+        data = memoryview(part)
+        while data:
+            data = data[os.write(fd, data) :]
 
 
 def read_exactly(fd: int, size: int) -> bytes | None:
@@ -343,8 +347,11 @@ class Server:
             raise ServerEnded({"kind": "too_large", "detail": str(error.args[0])}) from None
         except OSError:
             reply = None
+        if reply is None:  # its end of the pipe closed: it has ended, or is about to
+            raise ServerEnded(self.ended(grace=2.0))
         if not isinstance(reply, tuple) or not reply or not isinstance(reply[0], str):
-            raise ServerEnded(self.ended())
+            self.kill()  # garbage on the pipe: it cannot be trusted to answer again
+            raise ServerEnded({"kind": "crash", "detail": _GARBLED})
         return reply
 
     def kill(self) -> None:
@@ -355,11 +362,23 @@ class Server:
                 pass
             self.ended()
 
-    def ended(self) -> dict:
-        """Reap the server and say how it ended."""
+    def ended(self, grace: float = 0.0) -> dict:
+        """Reap the server and say how it ended; one still running after `grace` seconds (it
+        closed its pipe but lives on) is killed."""
         if self.alive:
             self.alive = False
-            _, status = os.waitpid(self.pid, 0)
+            pid, status, waited = 0, 0, 0.0
+            while waited < grace and pid == 0:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if pid == 0:
+                    time.sleep(0.002)
+                    waited += 0.002
+            if pid == 0:
+                try:  # noqa: SIM105
+                    os.kill(self.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                _, status = os.waitpid(self.pid, 0)
             self.status = os.waitstatus_to_exitcode(status)
         code = self.status if self.status is not None else 0
         if code >= 0:
