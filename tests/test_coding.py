@@ -545,3 +545,10 @@ def test_malformed_data_files_are_one_line(tmp_path: Path) -> None:
     with pytest.raises(TaskArgError) as caught:
         CodingSuite(dataset="mbpp", path=str(parquet)).samples()
     assert _one_line(caught).startswith(f"cannot read dataset {str(parquet)!r}: ")
+
+
+def test_the_programs_output_reaches_the_report_only(humaneval: dict[str, Problem]) -> None:
+    code = "def greatest_common_divisor(a, b):\n    print('debug', a, b)\n    return 0\n"
+    verdict = suite().verify(code, humaneval["HumanEval/13"])
+    assert "The program's output (last lines):\ndebug 3 7" in verdict.report
+    assert "debug" not in verdict.feedback

@@ -268,7 +268,9 @@ def serve(requests: int, replies: int) -> None:
         if request is None:
             os._exit(0)
         try:
-            send_message(replies, handlers[request[0]](*request[1:]))
+            reply = handlers[request[0]](*request[1:])
+            flush()  # what it printed reaches the output file before the judge reads it
+            send_message(replies, reply)
         except BaseException as error:  # a reply that cannot be sent (a hostile value): say so
             try:
                 send_message(replies, ("raised", failure(error, program.files)))
@@ -278,6 +280,14 @@ def serve(requests: int, replies: int) -> None:
 
 OUTPUT = "program-output.txt"
 """Where the candidate's standard output and error go: never the sandbox's own streams."""
+
+
+def flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:  # noqa: SIM105 (contextlib would be one more import on every run)
+            stream.flush()
+        except BaseException:
+            pass
 
 
 class Server:
