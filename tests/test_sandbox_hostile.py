@@ -620,22 +620,17 @@ def descendants(root: int) -> set[int]:
 
 
 KILLED_HARNESS = """
-from rl2f_eval.sandbox import Limits
-from rl2f_eval.suites.base import Problem
-from rl2f_eval.suites.coding import CodingSuite, fenced
-suite = CodingSuite(timeout=60, limits=Limits(wall_s=120, cpu_s=100))
-problem = Problem.from_sample(suite.samples()[4])
+from rl2f_eval.sandbox import Limits, run_python
 code = '''
 import os, signal, time
-def mean_absolute_deviation(numbers):
-    try:
-        os.kill(os.getppid(), signal.SIGSTOP)
-    except OSError:
-        pass
-    os.fork()
-    time.sleep(1000)
+try:
+    os.kill(os.getppid(), signal.SIGSTOP)  # its supervisor, were it reachable
+except OSError:
+    pass
+os.fork()
+time.sleep(1000)
 '''
-suite.verify(code, problem)
+run_python(code, limits=Limits(wall_s=120, cpu_s=100))
 """
 
 
@@ -645,10 +640,10 @@ def test_a_killed_harness_leaves_nothing_behind() -> None:
     )
     try:
         deadline = time.monotonic() + 30
-        # launcher, init, judge, server and the candidate's own child
-        while len(tree := descendants(harness.pid)) < 5 and time.monotonic() < deadline:
+        # launcher, init, the code and its own child
+        while len(tree := descendants(harness.pid)) < 4 and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert len(tree) >= 5
+        assert len(tree) >= 4
         time.sleep(0.3)
         tree = descendants(harness.pid)
     finally:

@@ -64,7 +64,8 @@ class SandboxUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-run resource limits. Memory and file size are per process and per file."""
+    """Per-run resource limits: CPU time, wall time and disk for the whole sandbox; memory per
+    process, file size per file."""
 
     wall_s: float = 30.0
     """Wall-clock seconds for the whole run, enforced by the parent (kills the process tree) and,
