@@ -552,3 +552,22 @@ def test_the_programs_output_reaches_the_report_only(humaneval: dict[str, Proble
     verdict = suite().verify(code, humaneval["HumanEval/13"])
     assert "The program's output (last lines):\ndebug 3 7" in verdict.report
     assert "debug" not in verdict.feedback
+
+
+def test_results_that_would_give_a_two_valued_answer_away() -> None:
+    from rl2f_eval.suites.coding.feedback import gives_answer_away
+
+    yes_no = TestSpec(stdin_cases=(StdinCase("1\n", "YES\n"), StdinCase("2\n", "NO\n")))
+    assert gives_answer_away(yes_no, "NO\n") and gives_answer_away(yes_no, "YES")
+    assert not gives_answer_away(yes_no, "maybe\n")  # neither: it says nothing about which
+    zero_one = TestSpec(
+        steps=tuple(
+            Step(f"assert candidate({x}) == {y}", (f"candidate({x})", "==", str(y), "right"))
+            for x, y in ((1, 0), (2, 1), (3, 1))
+        )
+    )
+    assert gives_answer_away(zero_one, "0") and not gives_answer_away(zero_one, "7")
+    assert gives_answer_away(TestSpec(), "False")  # a boolean, whatever the tests expect
+    four = Step("assert candidate(4) == 2", ("candidate(4)", "==", "2", "right"))
+    counts = TestSpec(steps=(*zero_one.steps, four))
+    assert not gives_answer_away(counts, "0")  # three values: "not 0" leaves two
