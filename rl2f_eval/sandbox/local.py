@@ -231,8 +231,9 @@ def _launch(plan: Plan, code: str, stdin: bytes, limits: Limits) -> SandboxResul
             "lifeline_fd": lifeline_r,
             "mount": plan.mounts,
         }
-        argv = [*plan.prefix, plan.python, "-I", "-S", "-c", BOOTSTRAP]
-        argv += [workdir, marshal.dumps(config).hex(), code]
+        bootstrap, program, tail = _program(plan, code, config)
+        argv = [*plan.prefix, plan.python, "-I", "-S", "-c", bootstrap]
+        argv += [workdir, marshal.dumps(config).hex(), program, *tail]
         try:
             process = subprocess.Popen(
                 argv,
@@ -257,6 +258,32 @@ def _launch(plan: Plan, code: str, stdin: bytes, limits: Limits) -> SandboxResul
         for fd in (results_r, status_r, lifeline_w):
             os.close(fd)
         _remove(workdir)
+
+
+_STUB = "import marshal, sys\nexec(marshal.loads(bytes.fromhex(sys.argv.pop())))\n"
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(source: str, filename: str) -> str | None:
+    """`source` compiled here, as hex `marshal` data; None when it does not compile (the
+    sandbox then compiles it and reports the error as it would)."""
+    try:
+        return marshal.dumps(compile(source, filename, "exec")).hex()
+    except Exception:  # SyntaxError, ValueError (NUL bytes), RecursionError, MemoryError
+        return None
+
+
+def _program(plan: Plan, code: str, config: dict) -> tuple[str, str, list[str]]:
+    """(what -c runs, the code, what comes after): the bootstrap and the code go compiled when
+    the sandbox's interpreter reads this one's bytecode (same minor version), so that no run
+    pays for compiling them again (the coding judge's two: about 15 ms of CPU per run)."""
+    same = plan.python_version.split(".")[:2] == [str(v) for v in sys.version_info[:2]]
+    bootstrap = _compiled(BOOTSTRAP, "<bootstrap>") if same else None
+    program = _compiled(code, "<sandbox>") if same else None
+    config["compiled"] = program is not None
+    if bootstrap is None:
+        return BOOTSTRAP, program or code, []
+    return _STUB, program or code, [bootstrap]
 
 
 def _communicate(
