@@ -94,7 +94,8 @@ class Limits:
 @dataclass
 class SandboxResult:
     exit_code: int | None
-    """The exit status; negative: killed by that signal; None: never started."""
+    """The exit status; negative: killed by that signal (SIGXCPU when the sandbox used up its
+    CPU budget, SIGKILL when it ran out of time); None: never started."""
     stdout: bytes = b""
     stderr: bytes = b""
     results: bytes = b""
@@ -540,9 +541,9 @@ def account(result: SandboxResult, launcher_layers: tuple[str, ...] = ()) -> Non
         return
     if isinstance(ended.get("cpu_s"), int | float):
         result.cpu_s = max(result.cpu_s, float(ended["cpu_s"]))
-    if ended.get("reason") == "cpu":
-        result.cpu_exceeded = True
+    if ended.get("reason") == "cpu":  # init ended the sandbox: as the CPU limit would have
+        result.cpu_exceeded, result.exit_code = True, -signal.SIGXCPU
     elif ended.get("reason") == "wall":
-        result.timed_out = True
+        result.timed_out, result.exit_code = True, -signal.SIGKILL
     elif isinstance(ended.get("status"), int):
         result.exit_code = ended["status"]
