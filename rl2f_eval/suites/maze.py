@@ -16,6 +16,7 @@ from inspect_ai.dataset import Sample
 
 from rl2f_eval.errors import check_bool, check_fraction, check_int
 from rl2f_eval.suites.base import Problem, Suite, Verdict, find_normalised
+from rl2f_eval.suites.directions import Phrase, cells, phrases
 
 WALL, OPEN, START, GOAL = "#", ".", "S", "G"
 MOVES = {"U": (-1, 0), "D": (1, 0), "L": (0, -1), "R": (0, 1)}
@@ -244,20 +245,98 @@ class MazeSuite(Suite):
         return f"Following the open corridor from S to G.\nANSWER: {problem.target[:-1] or 'U'}"
 
     def leaked(self, feedback: str, problem: Problem) -> list[str]:
-        """The reference path, or any run of moves in the feedback that walks from S to G."""
+        """Moves in the feedback that walk from S to G, however they are written: the reference
+        path, letter runs (`RRDD`, `R, R, D, D`, `2R 2D`), words with counts ("left twice, up
+        twice", "go right three times then down", "down to row 5", "all the way left"), split
+        over several sentences, or the cells of a path named in order."""
         maze = Maze(tuple(problem.metadata["grid"]))
         spans = find_normalised(feedback, problem.target)
-        # letter runs count only in capitals ("dull" is a word, "DULL" a path); words in any case
-        token = r"\b(?:(?-i:[UDLR]+)|up|down|left|right)\b"
-        separator = r"[\s,;\-→>]*(?:\b(?:then|and)\b)?[\s,;\-→>]*"
-        for run in re.finditer(rf"{token}(?:{separator}{token})*", feedback, re.IGNORECASE):
-            text = run.group(0)
-            moves = parse_moves(re.sub(r"\b(?:then|and)\b", " ", text, flags=re.I))
-            if (
-                text not in spans
-                and moves
-                and (result := walk(maze, moves)).error is None
-                and result.end == maze.goal
-            ):
-                spans.append(text)
-        return spans
+        for reading in phrases(feedback):
+            spans += _walks_to_goal(maze, feedback, reading)
+        spans += _cells_to_goal(maze, feedback)
+        return list(dict.fromkeys(spans))
+
+
+def _step(maze: Maze, cell: Cell, phrase: Phrase) -> Cell | None:
+    """Where `phrase` takes the walk from `cell`; None if it hits a wall or leaves the grid."""
+    if phrase.until is None and not phrase.to_wall:
+        for move in phrase.moves * phrase.count:
+            dr, dc = MOVES[move]
+            cell = (cell[0] + dr, cell[1] + dc)
+            if not maze.inside(cell) or maze.is_wall(cell):
+                return None
+        return cell
+    if phrase.moves == "?":  # "go to column 6": whichever way leads there
+        axis, index = phrase.until or ("", 0)
+        here = cell[axis == "column"]
+        if axis not in ("row", "column") or here == index - 1:
+            return None
+        move = (
+            ("D" if index - 1 > here else "U")
+            if axis == "row"
+            else "R"
+            if index - 1 > here
+            else "L"
+        )
+    else:
+        move = phrase.moves[-1]
+    dr, dc = MOVES[move]
+    for _ in range(len(maze.grid) + len(maze.grid[0])):
+        if phrase.until is not None:
+            axis, index = phrase.until
+            if cell == maze.goal if axis == "goal" else (cell[axis == "column"] == index - 1):
+                return cell
+        nxt = (cell[0] + dr, cell[1] + dc)
+        if not maze.inside(nxt) or maze.is_wall(nxt):
+            return cell if phrase.to_wall else None
+        cell = nxt
+    return None
+
+
+def _walks_to_goal(maze: Maze, text: str, reading: list[Phrase]) -> list[str]:
+    """Runs of consecutive phrases that walk from the start to the goal."""
+    start, goal, spans = maze.start, maze.goal, []
+    for i in range(len(reading)):
+        cell: Cell | None = start
+        for j in range(i, len(reading)):
+            cell = _step(maze, cell, reading[j])
+            if cell is None:
+                break
+            if cell == goal:
+                spans.append(text[reading[i].start : reading[j].end])
+                break
+    return spans
+
+
+def _cells_to_goal(maze: Maze, text: str) -> list[str]:
+    """Cells named in order (two or more) that a walk from the start visits in straight legal
+    lines, ending at the goal."""
+    named = cells(text)
+    start, goal, spans = maze.start, maze.goal, []
+    for i in range(len(named)):
+        cell = start
+        for j in range(i, len(named)):
+            target = named[j][0]
+            if not _straight(maze, cell, target):
+                break
+            cell = target
+            if cell == goal and j > i:
+                spans.append(text[named[i][1] : named[j][2]])
+                break
+    return spans
+
+
+def _straight(maze: Maze, a: Cell, b: Cell) -> bool:
+    """Whether a straight line of open squares leads from `a` to `b` (or they are the same)."""
+    if a[0] != b[0] and a[1] != b[1]:
+        return False
+    if not maze.inside(b):
+        return False
+    dr = (b[0] > a[0]) - (b[0] < a[0])
+    dc = (b[1] > a[1]) - (b[1] < a[1])
+    cell = a
+    while cell != b:
+        cell = (cell[0] + dr, cell[1] + dc)
+        if maze.is_wall(cell):
+            return False
+    return True

@@ -14,6 +14,7 @@ from typing import Any
 
 from rl2f_eval.suites.base import Problem, Verdict, find_normalised
 from rl2f_eval.suites.games.common import Game, rng, shuffled
+from rl2f_eval.suites.leaks import spelled_numbers
 
 SIZES = {"easy": 8, "medium": 100, "hard": 1000}
 STARTS = range(1, 1000)  # the range's first number; one per problem, so n <= 999
@@ -151,75 +152,3 @@ def pinning_bounds(text: str, secret: int, low: int, high: int) -> list[str]:
     if lower == upper == secret:
         return spans + pinned
     return pinned
-
-
-# --- numbers in words --------------------------------------------------------------------------
-
-# fmt: off
-_ONES = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen",
-)
-_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-# fmt: on
-_SCALES = {"thousand": 1000, "million": 10**6}
-_TOKEN = re.compile(r"[a-z]+", re.IGNORECASE)
-
-
-def _follows(previous: str, word: str) -> bool:
-    """Whether `word` continues a number that so far ends in `previous` ("forty" "three": yes;
-    "seven" "twenty": no, two numbers)."""
-    if previous in _TENS:
-        return word in _ONES[1:10] or word in _SCALES
-    if previous in _ONES:
-        return previous != "zero" and (word == "hundred" or word in _SCALES)
-    return word in _ONES[1:] or word in _TENS or (previous == "hundred" and word in _SCALES)
-
-
-def spelled_numbers(text: str) -> list[tuple[int, str]]:
-    """Every number written in English words in `text`, with its span: "forty-three",
-    "four hundred and twelve", "two thousand and five", "minus seven" (two numbers side by side,
-    "seven and twenty-one", stay two)."""
-    words = list(_TOKEN.finditer(text))
-    found, i = [], 0
-    while i < len(words):
-        first = words[i].group(0).lower()
-        after = words[i + 1].group(0).lower() if i + 1 < len(words) else ""
-        if first == "a" and (after == "hundred" or after in _SCALES):  # "a hundred and five"
-            first = "one"
-        elif first not in _ONES and first not in _TENS:
-            i += 1
-            continue
-        end, previous, j = i, first, i + 1
-        while j < len(words):
-            gap = text[words[j - 1].end() : words[j].start()]
-            word = words[j].group(0).lower()
-            if word == "and" and previous in ("hundred", *_SCALES) and j + 1 < len(words):
-                gap += text[words[j].end() : words[j + 1].start()]  # "four hundred and twelve"
-                j, word = j + 1, words[j + 1].group(0).lower()
-            if gap.strip(" -") or not _follows(previous, word):
-                break
-            end, previous, j = j, word, j + 1
-        total = current = 0
-        for match in words[i : end + 1]:
-            word = match.group(0).lower()
-            if word == "a":
-                current = 1
-            elif word in _ONES:
-                current += _ONES.index(word)
-            elif word in _TENS:
-                current += 20 + 10 * _TENS.index(word)
-            elif word == "hundred":
-                current *= 100
-            elif word in _SCALES:
-                total, current = total + current * _SCALES[word], 0
-        start = words[i].start()
-        sign = re.search(r"\b(minus|negative)\s+$", text[:start], re.IGNORECASE)
-        if sign:
-            start = sign.start(1)
-        found.append(
-            (-(total + current) if sign else total + current, text[start : words[end].end()])
-        )
-        i = end + 1
-    return found
