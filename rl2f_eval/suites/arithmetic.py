@@ -12,11 +12,13 @@ from __future__ import annotations
 import operator
 import random
 import re
+from fractions import Fraction
 
 from inspect_ai.dataset import Sample
 
 from rl2f_eval.errors import TaskArgError, check_int
 from rl2f_eval.suites.base import Problem, Suite, Verdict
+from rl2f_eval.suites.leaks import expressions, spaced_digits, value_spans
 
 OPERATIONS = {"+": operator.add, "-": operator.sub, "*": operator.mul}
 _ANSWER_LINE = re.compile(r"ANSWER\s*:\s*(.*)", re.IGNORECASE)
@@ -89,3 +91,22 @@ class ArithmeticSuite(Suite):
 
     def wrong_answer_text(self, problem: Problem) -> str:
         return f"{problem.input.removeprefix('What is ').rstrip('?')} = {int(problem.target) + 1}"
+
+    def leaked(self, feedback: str, problem: Problem) -> list[str]:
+        """The result in any notation (`12`, `12.0`, `twelve`, `1,081`, `-5`, `minus five`), or
+        arithmetic other than the problem itself that comes to it (`10 + 2`, `one less than
+        13`). Labels and counts (`step 12`, `out of 100`) do not count; a result that is one of
+        the operands or at most 2 counts only where it is stated as the result."""
+        target = Fraction(int(problem.target))
+        operands = [Fraction(int(v)) for v in re.findall(r"\d+", problem.input)]
+        common = target in operands or abs(target) <= 2
+        spans = value_spans(feedback, target, common)
+        spans += [n.span(feedback) for n in spaced_digits(feedback) if n.value == abs(target)]
+        for expression in expressions(feedback):
+            # one step from the result (10 + 2, 80 - 8; longer arithmetic is a strategy), on
+            # numbers other than the problem's own (7 + 5, "start at 7 and count up 5")
+            one_step = len(expression.operators) == 1
+            restated = set(expression.operands) <= set(operands)
+            if one_step and not restated and expression.value == target:
+                spans.append(expression.span)
+        return spans

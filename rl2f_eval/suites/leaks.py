@@ -93,9 +93,12 @@ def digit_numbers(text: str) -> list[Number]:
                     continue
                 value /= den
         start = m.start()
+        word = re.search(r"\b(?:negative|minus)\s+$", text[:start], re.IGNORECASE)
+        if word and not m.group("sign") and not re.search(r"[\d)]\s*$", text[: word.start()]):
+            value, start = -value, word.start()
         # a sign only where it cannot be a binary minus (after a number, a name or a bracket)
         if m.group("sign"):
-            if re.search(r"[\w)\]}]\s*$", text[: m.start()]):
+            if re.search(r"(?:\d|(?<![A-Za-z'’])[A-Za-z]|[)\]}])\s*$", text[: m.start()]):
                 start += 1
             else:
                 value = -value
@@ -120,7 +123,7 @@ _PARTS = {
     "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10,
 }
 # fmt: on
-_SCALES = {"thousand": 1000, "million": 10**6, "billion": 10**9}
+_SCALES = {"dozen": 12, "thousand": 1000, "million": 10**6, "billion": 10**9}
 _WORD = re.compile(r"[a-z]+", re.IGNORECASE)
 
 
@@ -306,7 +309,8 @@ _STATED_BEFORE = re.compile(
     r"|yields?|makes?)"
     r"|\b(?:you|we)\s+(?:should|will|would|'ll|must|need\s+to)?\s*(?:get|obtain|find|reach"
     r"|end\s+up\s+with|arrive\s+at|have|land\s+on|write)"
-    r"|\b(?:gives?|giving|yields?|yielding|equals?|totals?|makes?|produces?)\s+(?:you\s+)?"
+    r"|\b(?:gives?|giving|yields?|yielding|equals?|totals?|makes?|produces?|leaves?|leaving)"
+    r"\s+(?:you\s+)?|\d\s*(?:=|equals|is|makes|gives|leaves)"
     r"|\b(?:answer|result)\s*(?:is|:|=)|\bboxed\s*\{|\b(?:try|use|guess|write|put|enter|submit"
     r"|choose|pick|say)"
     r"|\bthere\s+(?:are|is|will\s+be|should\s+be)\s+(?:exactly|precisely|only|just)"
@@ -339,4 +343,154 @@ def value_spans(text: str, value: Fraction, common: bool = False) -> list[str]:
         if same_value(n, value)
         and n.start not in skip
         and (not common or stated_as_result(text, n))
+    ]
+
+
+# --- arithmetic written out -------------------------------------------------------------------
+
+_OPERATORS = (
+    (r"\\times|\\cdot|×|·|∗|\*|x|\btimes\b|\bmultiplied\s+by\b", "*"),
+    (r"\\div|÷|/|\bdivided\s+by\b|\bover\b", "/"),
+    (r"\+|\bplus\b|\badded\s+to\b|\bmore\s+than\b", "+"),
+    (r"\bless\s+than\b|\bfewer\s+than\b|\bsubtracted\s+from\b", "from"),
+    (r"[-−–]|\bminus\b|\btake\s+away\b", "-"),
+)
+_OPERATOR = re.compile("|".join(f"(?P<op{i}>{p})" for i, (p, _) in enumerate(_OPERATORS)), re.I)
+
+
+@dataclass(frozen=True)
+class Expression:
+    """Arithmetic written in text (`10 + 2`, `ten plus two`, `1 less than 13`)."""
+
+    value: Fraction
+    operands: tuple[Fraction, ...]
+    operators: tuple[str, ...]
+    span: str
+
+
+def _evaluate(values: list[Fraction], operators: list[str]) -> Fraction:
+    """Left to right with * and / first; `from`: a from b is b - a."""
+    stack_values, stack_ops = [values[0]], []
+    for op, value in zip(operators, values[1:], strict=True):
+        if op in "*/":
+            left = stack_values.pop()
+            stack_values.append(left * value if op == "*" else left / value)
+        else:
+            stack_values.append(value)
+            stack_ops.append(op)
+    total = stack_values[0]
+    for op, value in zip(stack_ops, stack_values[1:], strict=True):
+        total = total + value if op == "+" else total - value if op == "-" else value - total
+    return total
+
+
+def expressions(text: str) -> list[Expression]:
+    """Every run of numbers joined by arithmetic operators in `text` (no brackets: the flat
+    runs a teacher writes), evaluated, plus arithmetic in words ("subtract 19 from 1,100",
+    "1071 is 10 too small", "double 36")."""
+    found: list[Expression] = []
+    values = [n for n in numbers(text) if not n.percent]
+    i = 0
+    while i < len(values):
+        run_values, run_ops, j = [values[i].value], [], i
+        while j + 1 < len(values):
+            gap = text[values[j].end : values[j + 1].start]
+            op = _OPERATOR.fullmatch(gap.strip())
+            if not op or gap.strip() == "":
+                # a sign read into the next number ("7 -5") is the operator
+                if gap.strip() == "" and text[values[j + 1].start] in "-−–":
+                    run_ops.append("-")
+                    run_values.append(-values[j + 1].value)
+                    j += 1
+                    continue
+                break
+            run_ops.append(_OPERATORS[int(op.lastgroup[2:])][1])
+            run_values.append(values[j + 1].value)
+            j += 1
+        if run_ops:
+            try:
+                value = _evaluate(run_values, run_ops)
+                span = text[values[i].start : values[j].end]
+                found.append(Expression(value, tuple(run_values), tuple(run_ops), span))
+            except ZeroDivisionError:
+                pass
+        i = j + 1
+    return found + _worded(text)
+
+
+_N = r"(?:-?\d[\d,]*(?:\.\d+)?|[a-z]+(?:[\s-]+[a-z]+){0,4})"
+_WORDED = (
+    # (pattern with groups a and k, how a and k make the value)
+    (
+        rf"\b(?P<a>{_N})\s+(?:is|was)\s+(?:exactly\s+|just\s+|only\s+)?(?P<k>{_N})\s+too\s+"
+        r"(?:large|big|high|much|many|great)\b",
+        lambda a, k: a - k,
+    ),
+    (
+        rf"\b(?P<a>{_N})\s+(?:is|was)\s+(?:exactly\s+|just\s+|only\s+)?(?P<k>{_N})\s+too\s+"
+        r"(?:small|low|little|few)\b",
+        lambda a, k: a + k,
+    ),
+    (
+        rf"\b(?P<a>{_N})\s+(?:is|was)\s+too\s+(?:large|big|high|much)\s+by\s+(?P<k>{_N})",
+        lambda a, k: a - k,
+    ),
+    (
+        rf"\b(?P<a>{_N})\s+(?:is|was)\s+too\s+(?:small|low|little)\s+by\s+(?P<k>{_N})",
+        lambda a, k: a + k,
+    ),
+    (
+        rf"\b(?:subtract|take(?:\s+away)?|remove)\s+(?P<k>{_N})\s+from\s+(?P<a>{_N})",
+        lambda a, k: a - k,
+    ),
+    (rf"\badd\s+(?P<k>{_N})\s+to\s+(?P<a>{_N})", lambda a, k: a + k),
+    (
+        rf"\b(?:take|start\s+(?:with|from|at))\s+(?P<a>{_N})\s+and\s+(?:then\s+)?(?:subtract|take"
+        rf"\s+away|remove|count\s+(?:down|back))\s+(?P<k>{_N})",
+        lambda a, k: a - k,
+    ),
+    (
+        rf"\b(?:take|start\s+(?:with|from|at))\s+(?P<a>{_N})\s+and\s+(?:then\s+)?(?:add|count\s+"
+        rf"(?:up|on))\s+(?P<k>{_N})",
+        lambda a, k: a + k,
+    ),
+    (rf"\b(?:double|twice)\s+(?P<a>{_N})", lambda a, k: 2 * a),
+    (rf"\b(?P<a>{_N})\s+below\s+zero\b", lambda a, k: -a),
+    (rf"\bhalf\s+of\s+(?P<a>{_N})", lambda a, k: a / 2),
+)
+
+
+_IT = r"(?:it|that|this|your\s+(?:answer|number|result|guess|value))"
+
+
+def _worded(text: str) -> list[Expression]:
+    found = []
+    # "it", "your answer": the number last mentioned before ("you said 15; subtract one from it")
+    referring = [(p.replace(f"(?P<a>{_N})", f"(?P<a>{_IT})"), c) for p, c in _WORDED]
+    for pattern, combine in [*_WORDED, *referring]:
+        for m in re.finditer(pattern, text, re.IGNORECASE):
+            parts = {}
+            for name in ("a", "k"):
+                if name in m.groupdict():
+                    if re.fullmatch(_IT, m.group(name), re.IGNORECASE):
+                        earlier = [n for n in numbers(text[: m.start()]) if not n.percent]
+                        if not earlier:
+                            break
+                        parts[name] = earlier[-1].value
+                        continue
+                    read = numbers(m.group(name))
+                    if not read or read[0].start != 0:
+                        break
+                    parts[name] = read[0].value
+            else:
+                value = combine(parts["a"], parts.get("k", Fraction(0)))
+                found.append(Expression(value, tuple(parts.values()), ("words",), m.group(0)))
+    return found
+
+
+def spaced_digits(text: str) -> list[Number]:
+    """Digits written one by one, `1 0 8 1` or `7-2` (two or more single digits)."""
+    return [
+        Number(Fraction(re.sub(r"\D", "", m.group(0))), m.start(), m.end())
+        for m in re.finditer(r"(?<![\w.,])\d(?:(?: |-|, )\d)+(?![\w.,]?\d)", text)
     ]

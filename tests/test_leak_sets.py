@@ -1,0 +1,74 @@
+"""The string leak guard (`Suite.leaked`) on labelled teacher feedback, one set per suite
+(`tests/fixtures/leaks/`, measured by `benchmarks/leak_guard.py`), and on the verifier teacher's
+own feedback, which must never trip it."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from benchmarks.leak_guard import SUITES, cases, measure
+from rl2f_eval.suites.base import Problem, Suite
+from rl2f_eval.suites.registry import build_suite
+
+RECALL, FALSE_FLAGS = 0.90, 0.02
+
+
+@pytest.mark.parametrize("name", SUITES)
+def test_labelled_set(name: str) -> None:
+    found = cases(name)
+    figures, wrong = measure(found)
+    assert len(found) >= 100 and figures.leaks >= 40 and figures.innocent >= 40
+    shown = "\n".join(f"{c.leak=} {c.problem.id}: {c.text!r} -> {spans}" for c, spans in wrong)
+    assert figures.recall >= RECALL, shown
+    assert figures.false_flags <= FALSE_FLAGS, shown
+
+
+def verifier_feedback(suite: Suite, problem: Problem, answers: list[str]) -> list[str]:
+    """What the `verifier` teacher says to each wrong completion in `answers`."""
+    said = []
+    for completion in answers:
+        answer = suite.extract(completion)
+        if answer is None:
+            continue
+        verdict = suite.verify(answer, problem)
+        if not verdict.correct:
+            said.append(verdict.feedback)
+    return said
+
+
+def wrong_completions(name: str, suite: Suite, problem: Problem, rng: random.Random) -> list[str]:
+    """The oracle's wrong answer and a few more of the kinds students write."""
+    answers = [suite.wrong_answer_text(problem)]
+    if name == "maze":
+        answers += [
+            f"ANSWER: {''.join(rng.choices('UDLR', k=rng.randint(1, 14)))}" for _ in range(8)
+        ]
+        answers += [f"ANSWER: {problem.target[:k]}" for k in range(1, len(problem.target))]
+    elif name == "arithmetic":
+        answers += [str(int(problem.target) + d) for d in (-11, -2, -1, 1, 2, 10, 100)]
+    return answers
+
+
+GENERATED = {  # suite: task arguments of a problem set whose verifier feedback is checked
+    "maze": [{"n": 30, "size": 4}, {"n": 10, "size": 7}],
+    "arithmetic": [{"n": 40, "ops": "+-*", "max_value": 30}],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "args"), [(name, args) for name, sets in GENERATED.items() for args in sets]
+)
+def test_verifier_feedback_never_trips_the_guard(name: str, args: dict) -> None:
+    suite = build_suite(name, args)
+    rng = random.Random(0)
+    checked = 0
+    for sample in suite.samples():
+        problem = Problem.from_sample(sample)
+        for feedback in verifier_feedback(
+            suite, problem, wrong_completions(name, suite, problem, rng)
+        ):
+            assert suite.leaked(feedback, problem) == [], (problem.id, feedback)
+            checked += 1
+    assert checked >= len(suite.samples())
