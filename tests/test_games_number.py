@@ -8,7 +8,8 @@ import pytest
 
 from rl2f_eval.suites.base import Problem
 from rl2f_eval.suites.games import GameSuite
-from rl2f_eval.suites.games.number import parse_guess, spelled_numbers
+from rl2f_eval.suites.games.number import parse_guess
+from rl2f_eval.suites.leaks import spelled_numbers
 
 
 def problem(secret: int, low: int = 608, high: int = 615) -> Problem:

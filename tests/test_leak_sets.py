@@ -38,9 +38,13 @@ def verifier_feedback(suite: Suite, problem: Problem, answers: list[str]) -> lis
     return said
 
 
-def wrong_completions(name: str, suite: Suite, problem: Problem, rng: random.Random) -> list[str]:
-    """The oracle's wrong answer and a few more of the kinds students write."""
+def wrong_completions(
+    name: str, suite: Suite, problem: Problem, rng: random.Random, others: list[Problem]
+) -> list[str]:
+    """The oracle's wrong answer and a few more of the kinds students write: the answers of
+    other problems of the set, and for some suites random ones."""
     answers = [suite.wrong_answer_text(problem)]
+    answers += [suite.answer_text(other) for other in rng.sample(others, min(6, len(others)))]
     if name == "maze":
         answers += [
             f"ANSWER: {''.join(rng.choices('UDLR', k=rng.randint(1, 14)))}" for _ in range(8)
@@ -54,6 +58,7 @@ def wrong_completions(name: str, suite: Suite, problem: Problem, rng: random.Ran
 GENERATED = {  # suite: task arguments of a problem set whose verifier feedback is checked
     "maze": [{"n": 30, "size": 4}, {"n": 10, "size": 7}],
     "arithmetic": [{"n": 40, "ops": "+-*", "max_value": 30}],
+    "games": [{"n": 8, "difficulty": level} for level in ("easy", "medium", "hard")],
 }
 
 
@@ -64,11 +69,11 @@ def test_verifier_feedback_never_trips_the_guard(name: str, args: dict) -> None:
     suite = build_suite(name, args)
     rng = random.Random(0)
     checked = 0
-    for sample in suite.samples():
-        problem = Problem.from_sample(sample)
-        for feedback in verifier_feedback(
-            suite, problem, wrong_completions(name, suite, problem, rng)
-        ):
+    problems = [Problem.from_sample(sample) for sample in suite.samples()]
+    for problem in problems:
+        others = [p for p in problems if p.metadata.get("game") == problem.metadata.get("game")]
+        answers = wrong_completions(name, suite, problem, rng, [p for p in others if p != problem])
+        for feedback in verifier_feedback(suite, problem, answers):
             assert suite.leaked(feedback, problem) == [], (problem.id, feedback)
             checked += 1
-    assert checked >= len(suite.samples())
+    assert checked >= len(problems)

@@ -223,12 +223,12 @@ def same_value(number: Number, value: Fraction) -> bool:
 
 _LABEL_WORDS = (
     r"lines?|steps?|rows?|columns?|cols?|moves?|tests?|test\s+cases?|cases?|turns?|attempts?"
-    r"|tries|try|clues?|houses?|positions?|items?|examples?|parts?|problems?|questions?"
+    r"|clues?|houses?|positions?|items?|examples?|parts?|problems?|questions?"
     r"|exercises?|rules?|pages?|chapters?|sections?|equations?|eqs?\.?|lemmas?|theorems?"
-    r"|figures?|fig\.?|cells?|squares?|index|indices|entry|entries|levels?|rounds?|guess(?:es)?"
+    r"|figures?|fig\.?|cells?|squares?|index|indices|entry|entries|levels?|rounds?"
     r"|words?|letters?|boxes?|samples?|hints?|options?|stages?|phases?|iterations?|arguments?"
     r"|inputs?|outputs?|queries|query|days?|statements?|claims?|inhabitants?|persons?|people"
-    r"|places?|slots?|spots?|digits?|numbers?\s+(?=\d)|no\.|#"
+    r"|places?|slots?|spots?|digits?|no\.|#"
 )
 _LABEL_LIST = re.compile(
     rf"\b(?:{_LABEL_WORDS})\s*(?:#|no\.?)?\s*"
@@ -418,7 +418,8 @@ def expressions(text: str) -> list[Expression]:
     return found + _worded(text)
 
 
-_N = r"(?:-?\d[\d,]*(?:\.\d+)?|[a-z]+(?:[\s-]+[a-z]+){0,4})"
+_NUMBER_WORD = "|".join(["an?", *ONES, *TENS, "hundred", *_SCALES])
+_N = rf"(?:-?\d[\d,]*(?:\.\d+)?|(?:{_NUMBER_WORD})(?:[\s-]+(?:{_NUMBER_WORD}|and))*)"
 _WORDED = (
     # (pattern with groups a and k, how a and k make the value)
     (
@@ -454,6 +455,18 @@ _WORDED = (
         rf"(?:up|on))\s+(?P<k>{_N})",
         lambda a, k: a + k,
     ),
+    (
+        rf"\b(?P<k>{_N})\s+(?:more|higher|greater|bigger|larger|above|over|after)(?:\s+than)?\s+"
+        rf"(?P<a>{_N})",
+        lambda a, k: a + k,
+    ),
+    (
+        rf"\b(?P<k>{_N})\s+(?:less|lower|smaller|fewer|below|under|before)(?:\s+than)?\s+"
+        rf"(?P<a>{_N})",
+        lambda a, k: a - k,
+    ),
+    (rf"\b(?:just|right|immediately)\s+(?:after|above)\s+(?P<a>{_N})", lambda a, k: a + 1),
+    (rf"\b(?:just|right|immediately)\s+(?:before|below)\s+(?P<a>{_N})", lambda a, k: a - 1),
     (rf"\b(?:double|twice)\s+(?P<a>{_N})", lambda a, k: 2 * a),
     (rf"\b(?P<a>{_N})\s+below\s+zero\b", lambda a, k: -a),
     (rf"\bhalf\s+of\s+(?P<a>{_N})", lambda a, k: a / 2),

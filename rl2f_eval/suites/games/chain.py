@@ -173,10 +173,15 @@ class WordChain(Game):
         return spans
 
 
-# words a teacher writes between the words of a chain ("eagle, then elbow, and finally wheat")
+# words a teacher writes between the words of a chain ("eagle, then elbow, and finally wheat",
+# "first word: eagle. Second word: elbow", "start with eagle and finish with elbow")
 _CONNECTORS = frozenset(
     re.findall(
-        r"[a-z]+", "then and next finally after that followed by try use start with from to into"
+        r"[a-z]+",
+        "then and next finally after that followed by try use start with from to into first "
+        "second third fourth fifth sixth seventh eighth ninth tenth last word words begin "
+        "finish end continue go put write choose pick could you can for example like as is it "
+        "the a an of",
     )
 )
 # the words of the game's own messages (the feedback in WordChain.broken_rules and check)

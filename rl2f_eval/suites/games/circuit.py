@@ -275,6 +275,7 @@ class Circuit(Game):
         ]
         if len(told) == len(unknown):
             spans += [stated[row][1] for row in told]
+        spans += [span for table_, span in only_rows(feedback, k) if table_ == hidden]
         return spans
 
 
@@ -306,4 +307,34 @@ def stated_outputs(text: str, k: int) -> dict[Row, tuple[int, str]]:
         output = _OUTPUT.match(text, match.end())
         if output:
             found.setdefault(row, (int(output.group(1)), text[match.start() : output.end()]))
+    return found
+
+
+_ONLY = re.compile(r"\b(?:only|exactly\s+(?:when|on|for|if|at)|just|solely)\b", re.IGNORECASE)
+_BIT = re.compile(
+    r"\b(?:outputs?|output\s+is|gives|returns|yields|is|be|true|false)\s+(?:a\s+)?([01])\b"
+    r"|\b([01])\s+(?:only|exactly|just)\b|\b(true|false)\b",
+    re.IGNORECASE,
+)
+
+
+def only_rows(text: str, k: int) -> list[tuple[str, str]]:
+    """Truth tables stated as the rows with one output ("it outputs 1 only for x1=1, x2=1,
+    x3=0"; every other row has the other output): [(table as bits, sentence)]."""
+    found = []
+    for sentence in re.split(r"(?<=[.!?;])\s+|\n", text):
+        if not _ONLY.search(sentence):
+            continue
+        rows = []
+        for match in _ROW.finditer(sentence):
+            values = dict(re.findall(r"x(\d+)\s*=\s*([01])", match.group(0)))
+            if sorted(values) == [str(i) for i in range(1, k + 1)]:
+                rows.append(tuple(int(values[str(i)]) for i in range(1, k + 1)))
+        bit = _BIT.search(_ROW.sub(" ", sentence))
+        if not rows or not bit:
+            continue
+        word = (bit.group(1) or bit.group(2) or bit.group(3)).lower()
+        output = {"1": 1, "0": 0, "true": 1, "false": 0}[word]
+        table_ = "".join(str(output if row in rows else 1 - output) for row in inputs(k))
+        found.append((table_, sentence.strip()))
     return found

@@ -193,3 +193,62 @@ def pinned_positions(text: str, symbols: str) -> dict[int, tuple[str, str]]:
                 continue
             found.setdefault(_position(match.group("where")), (match.group("sym"), span))
     return found
+
+
+def _run(symbols: str) -> str:
+    """A run of symbols: `SCA`, `S, C, A`, `S-C-A`, `S, C and A`, `-ANT`, quoted or not."""
+    one = rf"['\"`*]*[{symbols}]['\"`*]*"
+    joined = rf"[{symbols}]{{2,8}}(?![{symbols}\w])"
+    listed = rf"{one}(?:\s*[,\-/]?\s*(?:and\s+)?{one}(?![\w])){{0,7}}"
+    return rf"-?(?:{joined}|{listed})"
+
+
+def stated_positions(text: str, symbols: str, length: int) -> dict[int, tuple[str, str]]:
+    """What `text` says stands where in a hidden sequence of `length` symbols: statements of
+    one position (see `pinned_positions`), a start or an end ("it starts with SC and ends with
+    ANT", "the first three are S, C, A", "the last two digits are 3 and 3"), and "the other
+    two are both 3" for the positions not named yet. {position (1-based): (symbol, span)}."""
+    found = pinned_positions(text, symbols)
+    run = _run(symbols)
+    ends = (
+        (
+            rf"\b(?:starts?|begins?|starting|beginning|opens?)\s+(?:off\s+)?(?:with|in|on)\s+"
+            rf"(?:the\s+\w+\s+)?(?P<run>{run})",
+            "start",
+        ),
+        (
+            rf"\b(?:ends?|ending|finish(?:es)?|finishing|closes?)\s+(?:with|in|on)\s+"
+            rf"(?:the\s+\w+\s+)?(?P<run>{run})",
+            "end",
+        ),
+        (
+            rf"\bfirst\s+(?:\w+\s+)?(?:letters?|digits?|places?|positions?)?\s*(?:are|is|:|=)\s*"
+            rf"(?P<run>{run})",
+            "start",
+        ),
+        (
+            rf"\b(?:last|final)\s+(?:\w+\s+)?(?:letters?|digits?|places?|positions?)?\s*(?:are|is|:|=)\s*"
+            rf"(?P<run>{run})",
+            "end",
+        ),
+    )
+    for pattern, where in ends:
+        for m in re.finditer(pattern, text, re.IGNORECASE):
+            symbol_list = re.findall(rf"[{symbols}]", m.group("run"))
+            if m.group("run").islower() and m.group("run") in ("a", "an"):
+                continue
+            if not 0 < len(symbol_list) <= length:
+                continue
+            first = 1 if where == "start" else length - len(symbol_list) + 1
+            for k, symbol in enumerate(symbol_list):
+                found.setdefault(first + k, (symbol, m.group(0)))
+    rest = re.search(
+        rf"\b(?:the\s+)?(?:other|remaining|rest)(?:\s+(?:\w+))?\s+(?:\w+\s+)?(?:are|is)\s+(?:all\s+|both\s+)?"
+        rf"['\"`*]*(?P<symbol>[{symbols}])(?![\w])",
+        text,
+        re.IGNORECASE,
+    )
+    if rest and found:
+        for position in range(1, length + 1):
+            found.setdefault(position, (rest.group("symbol"), rest.group(0)))
+    return found

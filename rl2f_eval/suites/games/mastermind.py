@@ -14,7 +14,7 @@ from itertools import product
 from typing import Any
 
 from rl2f_eval.suites.base import Problem, Verdict
-from rl2f_eval.suites.games.common import Game, pinned_positions, plural, rng
+from rl2f_eval.suites.games.common import Game, plural, rng, stated_positions
 
 # difficulty: (code length, digits 1..colours)
 SETTINGS = {"easy": (3, 4), "medium": (4, 6), "hard": (5, 8)}
@@ -136,7 +136,7 @@ class Mastermind(Game):
         spans = [m.group(0) for m in re.finditer(rf"(?<![\d.]){spelled}(?![\d])", feedback)]
         in_words = r"[\s,\-]+(?:and\s+)?".join(_DIGIT_WORDS[int(d)] for d in code)
         spans += [m.group(0) for m in re.finditer(rf"\b{in_words}\b", feedback, re.IGNORECASE)]
-        pins = pinned_positions(feedback, "0-9")
+        pins = stated_positions(feedback, "0-9", len(code))
         right = {k: span for k, (digit, span) in pins.items() if code[k - 1 : k] == digit}
         if len(right) == len(code):
             spans += list(right.values())

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 import re
+from fractions import Fraction
 from typing import Any
 
-from rl2f_eval.suites.base import Problem, Verdict, find_normalised
+from rl2f_eval.suites.base import Problem, Verdict
 from rl2f_eval.suites.games.common import Game, rng, shuffled
-from rl2f_eval.suites.leaks import spelled_numbers
+from rl2f_eval.suites.leaks import expressions, spaced_digits, value_spans
 
 SIZES = {"easy": 8, "medium": 100, "hard": 1000}
 STARTS = range(1, 1000)  # the range's first number; one per problem, so n <= 999
@@ -97,18 +98,29 @@ class NumberGuessing(Game):
         return str(secret + 1 if secret < problem.metadata["high"] else secret - 1)
 
     def leaked(self, feedback: str, problem: Problem) -> list[str]:
-        """The number in digits or in words, or bounds ("larger than 41 and smaller than 43",
-        "between 41 and 43") that leave it as the only number in the range. Restating the range
-        ("from 37 to 44") is not a leak even when the number is one of its ends."""
+        """The number in any notation (digits, words, `1,024`, `6 1 3`), one step of arithmetic
+        to it ("one higher than 612", "969 is one too large"), or bounds ("larger than 612 and
+        smaller than 614", "612 was too small and 614 too large") that leave it as the only
+        number in the range. A range of several numbers ("from 608 to 615", "949 to 954
+        remain") is not a leak even when the number is one of its ends; nor is one of the
+        game's own ends unless it is stated as the answer."""
         low, high = problem.metadata["low"], problem.metadata["high"]
         secret = int(problem.target)
-        text = re.sub(rf"\b{low}\s*(?:to|and|through|-|–|…|\.\.)\s*{high}\b", " ", feedback)
-        spans = find_normalised(text, str(secret))
-        if secret >= 1000:  # 1,024
-            spans += find_normalised(text, f"{secret:,}")
-        spans += [span for value, span in spelled_numbers(text) if value == secret]
+        text = _RANGE.sub(lambda m: " " * len(m.group(0)) if _spread(m) else m.group(0), feedback)
+        spans = value_spans(text, Fraction(secret), common=secret in (low, high))
+        spans += [n.span(text) for n in spaced_digits(text) if n.value == secret]
+        spans += [e.span for e in expressions(text) if e.value == secret and len(e.operators) == 1]
         spans += pinning_bounds(text, secret, low, high)
         return spans
+
+
+_RANGE = re.compile(r"\b(?:from\s+)?(\d[\d,]*)\s*(?:to|through|-|–|…|\.\.)\s*(\d[\d,]*)\b")
+
+
+def _spread(match: re.Match[str]) -> bool:
+    """Whether a range holds several numbers ("from 608 to 615"; not "613 to 613", "9-5")."""
+    low, high = (int(v.replace(",", "")) for v in match.groups())
+    return low < high
 
 
 # --- bounds that pin the number ----------------------------------------------------------------
@@ -125,6 +137,15 @@ _BOUNDS = (
     (rf"≥\s*{_N}|>=\s*{_N}", ">="),
     (rf"≤\s*{_N}|<=\s*{_N}", "<="),
     (rf"\bbetween\s+{_N}\s+and\s+{_N}", "between"),
+    # "612 was too small", "614 too large": the guesses the game answered
+    (
+        rf"{_N}\s*[(\[,:-]?\s*(?:is|was|would\s+be|'s)?\s*(?:\w+\s+)?too\s+(?:small|low|little)\b",
+        ">",
+    ),
+    (
+        rf"{_N}\s*[(\[,:-]?\s*(?:is|was|would\s+be|'s)?\s*(?:\w+\s+)?too\s+(?:large|high|big|much)\b",
+        "<",
+    ),
 )
 
 

@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Hashable
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, product
 from typing import Any
 
 from rl2f_eval.suites.base import Problem, Verdict
@@ -44,14 +44,31 @@ def show(card: Card) -> str:
     return f"{rank}{SUITS[card[1]]}"
 
 
+_RANK_WORD = {name: RANKS[i] for i, name in enumerate(RANK_NAMES)} | {"deuce": "2"}
+_SUIT_WORD = {"spades": "s", "hearts": "h", "diamonds": "d", "clubs": "c"}
+_RANK = r"(?:10|[2-9TJQKA]|" + "|".join(_RANK_WORD) + ")"
+_CARD_WORDS = re.compile(
+    rf"(?<![\w])(?P<rank>{_RANK})\s+of\s+(?P<suit>{'|'.join(_SUIT_WORD)})\b", re.IGNORECASE
+)
+
+
+def _rank(text: str) -> str:
+    text = text.lower()
+    return _RANK_WORD.get(text) or ("T" if text == "10" else text.upper())
+
+
 def find_cards(text: str) -> list[tuple[Card, str]]:
-    """Every card written in `text` ("A♠", "As", "10h", "T♥"), with its span, in order."""
+    """Every card written in `text` ("A♠", "As", "10h", "T♥", "king of spades"), with its span,
+    in order."""
     found = []
     for match in _CARD.finditer(text):
         rank = match.group(1).upper()
         rank = "T" if rank == "10" else rank
-        found.append((rank + _SUIT_LETTER[match.group(2).lower()], match.group(0)))
-    return found
+        found.append((match.start(), rank + _SUIT_LETTER[match.group(2).lower()], match.group(0)))
+    for match in _CARD_WORDS.finditer(text):
+        card = _rank(match.group("rank")) + _SUIT_WORD[match.group("suit").lower()]
+        found.append((match.start(), card, match.group(0)))
+    return [(card, span) for _, card, span in sorted(found)]
 
 
 def value(hand: tuple[Card, ...] | list[Card]) -> tuple[int, ...]:
@@ -176,14 +193,65 @@ class PokerHand(Game):
         return " ".join(show(c) for c in weaker)
 
     def leaked(self, feedback: str, problem: Problem) -> list[str]:
-        """Five of the dealt cards, written one after another, that make the best hand."""
-        cards, top = problem.metadata["cards"], None
+        """The best five (any five that tie it), however they are named: five cards written
+        one after another (`A♠ A♥ K♠ K♥ 7♣`, `As Ah Ks Kh 7c`, "king of spades, ..."), ranks
+        that name them ("K, 10, 9, 6, 5", "the two aces, the two fours and the jack of
+        hearts"), or the cards to leave out ("drop the 3♣")."""
+        cards, top = problem.metadata["cards"], best(problem.metadata["cards"])
         found = [(card, span) for card, span in find_cards(feedback) if card in cards]
         spans = []
         for i in range(len(found) - 4):
             five = [card for card, _ in found[i : i + 5]]
-            if len(set(five)) == 5:
-                top = top or best(cards)
-                if value(five) == top:
-                    spans.extend(span for _, span in found[i : i + 5])
+            if len(set(five)) == 5 and value(five) == top:
+                spans.extend(span for _, span in found[i : i + 5])
+        for sentence in re.split(r"(?<=[.!?;])\s+|\n", feedback):
+            excluded = _EXCLUDE.search(sentence)
+            for choice in _named(sentence, cards):
+                if excluded:
+                    choice = [c for c in cards if c not in choice]
+                if len(set(choice)) == 5 and value(choice) == top:
+                    spans.append(sentence.strip())
+                    break
         return spans
+
+
+_EXCLUDE = re.compile(
+    r"\b(?:drop|leave\s+out|leaving\s+out|discard|remove|throw\s+(?:away|out)|without|except|"
+    r"all\s+but|everything\s+but|other\s+than|fold|ditch|lose|get\s+rid\s+of|not\s+the)\b",
+    re.IGNORECASE,
+)
+_PLURAL = {("sixes" if name == "six" else name + "s"): rank for name, rank in _RANK_WORD.items()}
+# "the jacks", "both fours", "the two aces" (all of that rank); a bare plural is a description
+# of a hand ("two pair, jacks and sixes"), not a choice of cards
+_GROUP = re.compile(
+    r"\b(?:(?:the|both|all(?:\s+the)?|your|all\s+your)\s+(?:(?P<count>two|three|four)\s+)?"
+    rf"|(?P<count2>two|three|four)\s+)(?P<rank>{'|'.join(_PLURAL)})\b",
+    re.IGNORECASE,
+)
+_RANK_LIST = re.compile(
+    rf"(?<![\w]){_RANK}(?:\s*(?:,|and|,\s*and)\s*{_RANK}(?![\w])){{2,}}", re.IGNORECASE
+)
+
+
+def _named(sentence: str, cards: list[Card]) -> list[list[Card]]:
+    """The choices of dealt cards a sentence names, all of them together: explicit cards,
+    groups ("the two aces") and lists of ranks ("K, 10, 9, 6, 5"; where a rank was dealt
+    twice, each way of reading it)."""
+    chosen = {card for card, _ in find_cards(sentence) if card in cards}
+    for match in _GROUP.finditer(sentence):
+        group = [c for c in cards if c[0] == _PLURAL[match.group("rank").lower()]]
+        count = match.group("count") or match.group("count2")
+        wanted = {"two": 2, "three": 3, "four": 4}.get((count or "").lower())
+        if wanted is None or wanted == len(group):
+            chosen.update(group)
+    rest = _CARD_WORDS.sub(" ", _CARD.sub(" ", sentence))
+    ranks = [
+        _rank(r)
+        for m in _RANK_LIST.finditer(rest)
+        for r in re.findall(rf"(?<![\w]){_RANK}(?![\w])", m.group(0), re.IGNORECASE)
+    ]
+    if not ranks:
+        return [sorted(chosen)] if chosen else []
+    options = [[c for c in cards if c[0] == r and c not in chosen] for r in ranks]
+    picks = [pick for pick in product(*options) if len(set(pick)) == len(pick)]
+    return [sorted(chosen | set(pick)) for pick in picks[:64]]

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from rl2f_eval.suites.base import Problem, Verdict
-from rl2f_eval.suites.games.common import Game, pinned_positions, rng, shuffled
+from rl2f_eval.suites.games.common import Game, rng, shuffled, stated_positions
 from rl2f_eval.suites.games.words import wordle_answers, words_of_length
 
 LENGTH = 5
@@ -124,16 +124,17 @@ class Wordle(Game):
 
     def leaked(self, feedback: str, problem: Problem) -> list[str]:
         """The word itself (any case), spelled out letter by letter ("C-R-A-N-E", "c r a n e"),
-        or all five positions stated ("position 1 is C, ...")."""
+        or all five positions stated ("position 1 is C, ...", "it starts with CR and ends with
+        ANE")."""
         word = problem.target
         spans = [m.group(0) for m in re.finditer(rf"\b{word}\b", feedback, re.IGNORECASE)]
-        spelled = r"[\s,\-.'\"/|]*".join(word)
+        spelled = r"[\s,\-.'\"/|]*(?:and\s+)?".join(word)
         spans += [
             m.group(0)
             for m in re.finditer(rf"(?<![A-Za-z]){spelled}(?![A-Za-z])", feedback, re.I)
             if m.group(0).lower() != word
         ]
-        pins = pinned_positions(feedback, "A-Za-z")
+        pins = stated_positions(feedback, "A-Za-z", LENGTH)
         right = {k: span for k, (letter, span) in pins.items() if word[k - 1 : k] == letter.lower()}
         if len(right) == LENGTH:
             spans += list(right.values())
