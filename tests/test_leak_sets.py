@@ -59,6 +59,14 @@ GENERATED = {  # suite: task arguments of a problem set whose verifier feedback 
     "maze": [{"n": 30, "size": 4}, {"n": 10, "size": 7}],
     "arithmetic": [{"n": 40, "ops": "+-*", "max_value": 30}],
     "games": [{"n": 8, "difficulty": level} for level in ("easy", "medium", "hard")],
+    "puzzles": [
+        {"families": "mixed", "n": 3, "difficulty": "easy"},
+        {
+            "families": "knights_knaves,zebra,n_queens,countdown,futoshiki",
+            "n": 2,
+            "difficulty": "medium",
+        },
+    ],
 }
 
 
@@ -71,7 +79,10 @@ def test_verifier_feedback_never_trips_the_guard(name: str, args: dict) -> None:
     checked = 0
     problems = [Problem.from_sample(sample) for sample in suite.samples()]
     for problem in problems:
-        others = [p for p in problems if p.metadata.get("game") == problem.metadata.get("game")]
+        kind = problem.metadata.get("game") or problem.metadata.get("family")
+        others = [
+            p for p in problems if (p.metadata.get("game") or p.metadata.get("family")) == kind
+        ]
         answers = wrong_completions(name, suite, problem, rng, [p for p in others if p != problem])
         for feedback in verifier_feedback(suite, problem, answers):
             assert suite.leaked(feedback, problem) == [], (problem.id, feedback)

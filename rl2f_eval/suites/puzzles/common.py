@@ -196,27 +196,122 @@ def rows_text(grid: list[list[Any]]) -> str:
     return "\n".join(" ".join(str(cell) for cell in row) for row in grid)
 
 
+_ORDINAL_ROWS = (
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+)
+_ROW_REF = rf"(?:row\s*#?\s*(?P<row>\d+)|(?:the\s+)?(?P<ordinal>{'|'.join(_ORDINAL_ROWS)})\s+row)"
+_CELL_REF = (
+    r"(?:row\s*(?P<r1>\d+)\s*,?\s*(?:and\s+)?col(?:umn)?\s*(?P<c1>\d+)"
+    r"|\b[rR](?P<r2>\d+)\s*[cC](?P<c2>\d+)\b|\(\s*(?P<r3>\d+)\s*,\s*(?P<c3>\d+)\s*\))"
+)
+_CELL_IS = re.compile(
+    rf"{_CELL_REF}\s*(?:is|=|:|should\s+be|must\s+be|gets|takes|holds|becomes|->|→)\s*"
+    r"(?:an?\s+)?(?P<v>\d+)\b",
+    re.IGNORECASE,
+)
+_VALUE_IN_CELL = re.compile(
+    rf"\b(?P<v>\d+)\s+(?:goes\s+)?(?:in|into|at)\s+(?:the\s+)?{_CELL_REF}", re.IGNORECASE
+)
+_DIGIT_RUN = r"(?:\d+(?:\s*(?:,|and|;|\||/)?\s*\d+)*)"
+
+
+def _cell(m: re.Match[str]) -> tuple[int, int]:
+    r = next(m.group(g) for g in ("r1", "r2", "r3") if m.group(g))
+    c = next(m.group(g) for g in ("c1", "c2", "c3") if m.group(g))
+    return int(r) - 1, int(c) - 1
+
+
+def _row_index(m: re.Match[str]) -> int:
+    if m.group("row"):
+        return int(m.group("row")) - 1
+    return _ORDINAL_ROWS.index(m.group("ordinal").lower())
+
+
+def stated_cells(feedback: str, solution: list[list[Any]]) -> dict[tuple[int, int], str]:
+    """The cells of `solution` that `feedback` states correctly, however it writes them: grid
+    lines, rows in sentences ("row 3 should read 4 3 1 2"), cells ("row 1, column 2 is 1",
+    "r3c4=2", "put a 2 in row 4, column 2"), the values of a row's blanks ("1 and 2 in row
+    3": see `grid_leak`), {cell: span}. Only right values count."""
+    n = len(solution)
+    rows = ["".join(str(c) for c in row) for row in solution]
+    known: dict[tuple[int, int], str] = {}
+    for line in feedback.splitlines():
+        if is_grid_row(line):
+            cells = _GRID_SEPARATORS.sub("", _ROW_LABEL.sub("", line.strip()))
+            for r, row in enumerate(rows):
+                if cells == row:
+                    known.update({(r, c): line.strip() for c in range(n)})
+    said = re.compile(
+        rf"{_ROW_REF}\s*(?:\(|:|=|is|are|reads|should\s+(?:read|be)|must\s+be|becomes|would\s+be"
+        rf"|->|→)\s*\[?\s*(?P<run>{_DIGIT_RUN})",
+        re.IGNORECASE,
+    )
+    for m in said.finditer(feedback):
+        digits = re.sub(r"\D", "", m.group("run"))
+        r = _row_index(m)
+        if 0 <= r < n and digits == rows[r]:
+            known.update({(r, c): m.group(0) for c in range(n)})
+    for pattern in (_CELL_IS, _VALUE_IN_CELL):
+        for m in pattern.finditer(feedback):
+            r, c = _cell(m)
+            if 0 <= r < n and 0 <= c < n and str(solution[r][c]) == m.group("v"):
+                known[(r, c)] = m.group(0)
+    return known
+
+
 def grid_leak(feedback: str, solution: list[list[Any]], given: list[list[bool]]) -> list[str]:
-    """Feedback that writes out a solved grid: every row that had a blank (all but one when more
-    than two rows had blanks: the last then follows), as lines, or the whole grid as one run
-    of digits."""
+    """Feedback that gives a solved grid away: the whole grid as one run of digits, or every
+    blank cell (but one cell, or one row or column when more than two rows have blanks: the
+    rest follows) stated in any of
+    the ways `stated_cells` reads, by the values of each row's blanks ("a 3 and a 2 in row
+    2"), or by all the blanks' values in reading order ("the blanks are 1, 1, 2, 2, 4")."""
     cells = ["".join(str(c) for c in row) for row in solution]
+    n = len(solution)
     spans: list[str] = []
     flat = "".join(cells)
     digits = re.sub(r"\D", "", feedback)
     if len(flat) >= 16 and flat in digits:
         spans.append(digits_span(feedback, flat))
-    open_rows = {r for r, row in enumerate(given) if not all(row)}
-    stated: dict[int, str] = {}
-    for line in feedback.splitlines():
-        if is_grid_row(line):
-            row = _GRID_SEPARATORS.sub("", _ROW_LABEL.sub("", line.strip()))
-            for r in open_rows:
-                if row == cells[r]:
-                    stated[r] = line.strip()
-    allowed_missing = 1 if len(open_rows) > 2 else 0
-    if open_rows and len(open_rows) - len(stated) <= allowed_missing:
-        spans.extend(stated.values())
+    blanks = [(r, c) for r in range(n) for c in range(n) if not given[r][c]]
+    if not blanks:
+        return spans
+    order = "".join(str(solution[r][c]) for r, c in blanks)
+    for m in re.finditer(_DIGIT_RUN, feedback):
+        if len(order) >= 3 and re.sub(r"\D", "", m.group(0)) == order:
+            spans.append(m.group(0))
+    known = stated_cells(feedback, solution)
+    # the values of one row's (or column's) blanks: "1 and 2 in row 3", "row 2 needs 3 and 2"
+    run = r"(?P<run>(?:an?\s+)?\d(?:\s*(?:,|and|,\s*and)\s*(?:an?\s+)?\d)*)"
+    line = r"(?P<axis>row|column|col)\s*#?\s*(?P<index>\d+)"
+    for pattern in (
+        rf"{run}\s+(?:in|into|for|at)\s+(?:the\s+)?{line}",
+        rf"{line}\s+(?:needs|takes|gets|is\s+missing|lacks|still\s+needs|requires|wants)\s+"
+        rf"(?:only\s+|just\s+)?{run}",
+    ):
+        for m in re.finditer(pattern, feedback, re.IGNORECASE):
+            k = int(m.group("index")) - 1
+            on_line = [
+                (r, c) for r, c in blanks if (r if m.group("axis").lower() == "row" else c) == k
+            ]
+            wanted = sorted(str(solution[r][c]) for r, c in on_line)
+            if wanted and sorted(re.findall(r"\d", m.group("run"))) == wanted:
+                known.update({cell: m.group(0) for cell in on_line})
+    # what is left follows from the rest: one cell, or (Latin squares) one row or one column
+    missing = [cell for cell in blanks if cell not in known]
+    open_rows = {r for r, _ in blanks}
+    one_line = len({r for r, _ in missing}) == 1 or len({c for _, c in missing}) == 1
+    if not missing or (
+        len(blanks) >= 3 and (len(missing) == 1 or (one_line and len(open_rows) > 2))
+    ):
+        spans.extend(dict.fromkeys(known[cell] for cell in blanks if cell in known))
     return spans
 
 

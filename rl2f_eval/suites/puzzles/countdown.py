@@ -23,6 +23,7 @@ from rl2f_eval.suites.puzzles.common import (
     rg_dataset,
     summarise,
 )
+from rl2f_eval.suites.puzzles.steps import spoken_expressions, worked_steps
 
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _UNICODE = str.maketrans({"×": "*", "·": "*", "÷": "/", "−": "-", "–": "-", "[": "(", "]": ")"})
@@ -185,18 +186,28 @@ class _ExpressionFamily(Generated):
         yield f"{problem.target} + {problem.metadata['numbers'][0]}"
 
     def leaked(self, feedback: str, problem: Problem) -> list[str]:
-        """Any expression in the feedback that uses the numbers exactly once and makes the
-        target (the generator's or another)."""
-        spans = []
+        """A solution however it is written: any expression in the feedback that uses the
+        numbers exactly once and makes the target (the generator's or another; symbols, words
+        or LaTeX), or steps that do ("14 / 2 = 7 and 7 × 9 = 63", "multiply 14 by 9, then
+        divide by 2")."""
         target, numbers = self.target_value(problem), problem.metadata["numbers"]
-        for m in _ARITHMETIC_RUN.finditer(feedback.translate(_UNICODE)):
+        spans = [span for span in self._expressions(feedback, feedback, target, numbers)]
+        for spoken, sentence in spoken_expressions(feedback):
+            if self._expressions(spoken, spoken, target, numbers):
+                spans.append(sentence)
+        return spans or worked_steps(feedback, numbers, target)
+
+    @staticmethod
+    def _expressions(text: str, original: str, target: int, numbers: list[int]) -> list[str]:
+        spans = []
+        for m in _ARITHMETIC_RUN.finditer(text.translate(_UNICODE)):
             candidate = m.group(0).strip()
             # a run may start or end inside an unrelated bracket: try it trimmed too
-            for text in (candidate, candidate.strip("()").strip()):
+            for attempt in (candidate, candidate.strip("()").strip()):
                 try:
-                    tree = parse_expression(text)
+                    tree = parse_expression(attempt)
                     if not usage_issues(numbers_used(tree), numbers) and evaluate(tree) == target:
-                        spans.append(feedback[m.start() : m.end()].strip())
+                        spans.append(original[m.start() : m.end()].strip())
                         break
                 except (ExpressionError, ZeroDivisionError):
                     continue

@@ -198,24 +198,130 @@ class KnightsKnaves(Generated):
             yield self.sentence(flipped, problem)
 
     def leaked(self, feedback: str, problem: Problem) -> list[str]:
-        """The full role assignment: every inhabitant's correct role stated (and no other role
-        for them). Quotes of the puzzle's own statements do not count."""
+        """The full role assignment, however it is said: "Ann is a knight", "Ann tells the
+        truth", "Bob lies", "the knave is Bob", "Ann and Cid are knights", "they are both
+        knights", "neither is a knave", "only Ann is a knight", "Ann is a knight, Bob isn't".
+        Every inhabitant's right role must follow, and none a wrong one. Quotes of the
+        puzzle's own statements and hypotheses ("suppose Ann is a knave") do not count."""
         meta = problem.metadata
         names, solution = meta["names"], meta["solution"]
         text = _QUOTED.sub(
             lambda m: "" if (m[1] or m[2]) in problem.input else m.group(0), feedback
         )
-        truthful_words = _TRUTHFUL | {meta["terms"]["knight"]}
-        liar_words = _LIAR | {meta["terms"]["knave"]}
-        index = {name.lower(): i for i, name in enumerate(names)}
-        said: dict[int, set[bool]] = {}
-        spans: list[str] = []
-        for name, role, negated, span in claims(text):
-            i = index.get(name.lower())
-            if i is None or role not in truthful_words | liar_words:
-                continue
-            said.setdefault(i, set()).add((role in truthful_words) != negated)
-            spans.append(span)
+        roles = (_TRUTHFUL | {meta["terms"]["knight"]}, _LIAR | {meta["terms"]["knave"]})
+        said, spans = stated_roles(text, names, *roles)
         if all(said.get(i) == {solution[i]} for i in range(len(names))):
             return spans
         return []
+
+
+_HYPOTHESIS = re.compile(
+    r"\b(?:if|suppose|supposing|assume|assuming|what\s+if|were|whether|in\s+case|imagine|"
+    r"claims?\s+that|claimed|think|thought|you\s+said|you\s+wrote|you\s+have|you\s+had|"
+    r"your\s+(?:claim|answer|assignment)|would\s+mean|either|could|might|maybe|perhaps)\b",
+    re.IGNORECASE,
+)
+_HONEST = (
+    r"(?:tells?\s+the\s+truth|is\s+telling\s+the\s+truth|speaks?\s+the\s+truth|is\s+honest"
+    r"|is\s+truthful|(?:'s|is)\s+true)"
+)
+_LYING = r"(?:lies|is\s+lying|is\s+dishonest|tells?\s+lies|(?:'s|is)\s+false)"
+
+
+def stated_roles(
+    text: str, names: list[str], truthful: set[str], liar: set[str]
+) -> tuple[dict[int, set[bool]], list[str]]:
+    """What `text` says of each inhabitant: {index: {True for the truthful role, False for
+    the lying one}} and the spans that say it. Clauses that state a hypothesis are skipped."""
+    index = {name.lower(): i for i, name in enumerate(names)}
+    everyone = list(range(len(names)))
+    words = sorted(truthful | liar, key=len, reverse=True)
+    role = r"(?P<role>" + "|".join(map(re.escape, words)) + r")(?:e?s)?\b"
+    name = r"(?:" + "|".join(re.escape(n) for n in names) + r")"
+    group = (
+        r"(?P<group>they(?:'re|\s+are)?|both(?:\s+of\s+them)?|all(?:\s+of\s+them)?|"
+        r"everyone|everybody|each\s+of\s+them|the\s+(?:two|three|four|five|six)\s+of\s+them)"
+        r"(?:\s+(?:here|there|on\s+(?:the|this)\s+island|in\s+(?:the|this)\s+puzzle))?"
+    )
+    people = rf"(?P<names>{name}(?:\s*(?:,|and|,\s*and)\s*{name})*)"
+    a_ = r"(?:(?:a|an|the)\s+)?"
+    be = (
+        r"(?:\bis\b|\bare\b|'s|\bas\b|:|=|-|–|—|\(|\b(?:must|would|should|will|has\s+to|have\s+to)"
+        r"\s+be\b|\bis\s+(?:actually|definitely|clearly|really)\b)?"
+    )
+    patterns = (  # (pattern, who the role is said of: names, group (everyone), nobody, only)
+        (rf"{people}\s*{be}\s*(?:(?:both|all)\s+)?{a_}(?P<neg>not\s+{a_})?{role}", "names"),
+        (rf"\bthe\s+{role}\s+(?:is|are|must\s+be|would\s+be)\s+{people}", "names"),
+        (  # "it's Victoria who's the knight"
+            rf"\bit(?:'s|\s+is|\s+was)\s+{people}\s+who(?:'s|\s+is|\s+are)\s+{a_}"
+            rf"(?P<neg>not\s+{a_})?{role}",
+            "names",
+        ),
+        (rf"{people}\s+(?:both\s+|all\s+)?(?P<honest>{_HONEST})", "names"),
+        (rf"{people}(?:'s\s+statement)?\s+(?:both\s+|all\s+)?(?P<lying>{_LYING})", "names"),
+        (rf"{group}\s+(?:are\s+|is\s+)?(?:both\s+|all\s+)?(?:(?:a|an)\s+)?{role}", "group"),
+        (
+            rf"{group}\s+(?:both\s+|all\s+)?"
+            r"(?P<honest>tell\s+the\s+truth|are\s+honest|are\s+truthful)",
+            "group",
+        ),
+        (rf"{group}\s+(?:both\s+|all\s+)?(?P<lying>lie|are\s+lying|are\s+liars)", "group"),
+        (
+            r"\b(?:neither(?:\s+of\s+them)?\s+is|no\s*one\s+is|nobody\s+is|"
+            rf"none\s+of\s+them\s+(?:is|are))\s+(?:(?:a|an)\s+)?(?P<neg>){role}",
+            "nobody",
+        ),
+        (rf"\bthere\s+(?:are|is)\s+no\s+(?P<neg>){role}", "nobody"),
+        (rf"\b(?:only|just)\s+(?P<names>{name})\s+(?:is|tells)\s+{a_}{role}", "only"),
+        (rf"\b(?P<names>{name})\s+is\s+the\s+only\s+{role}", "only"),
+        (
+            rf"\bexactly\s+one\s+(?:of\s+them\s+)?is\s+{a_}{role}\s*[-–—:,]?\s*"
+            rf"(?:namely\s+|and\s+that(?:'s|\s+is)\s+)?(?P<names>{name})\b",
+            "only",
+        ),
+    )
+    said: dict[int, set[bool]] = {}
+    spans: list[str] = []
+    last: tuple[int, bool] | None = None
+    for clause in re.split(r"(?<=[.;!?])\s+|\n|,\s*(?:but|and|so|while|whereas)\s+|\bbut\b", text):
+        start_hypothesis = _HYPOTHESIS.search(clause)
+        found: list[tuple[int, list[int], bool, str]] = []
+        for pattern, who in patterns:
+            for m in re.finditer(pattern, clause, re.IGNORECASE):
+                if start_hypothesis and start_hypothesis.start() < m.start() + 1:
+                    continue
+                groups = m.groupdict()
+                if groups.get("honest"):
+                    truth = True
+                elif groups.get("lying"):
+                    truth = False
+                else:
+                    truth = m.group("role").lower() in truthful
+                if groups.get("neg"):
+                    truth = not truth
+                if who == "nobody":
+                    found.append((m.start(), everyone, not truth, m.group(0)))
+                    continue
+                if who == "group":
+                    found.append((m.start(), everyone, truth, m.group(0)))
+                    continue
+                people = [index[n.lower()] for n in re.findall(name, m.group("names"), re.I)]
+                if who == "only":
+                    found.append((m.start(), people, truth, m.group(0)))
+                    others = [i for i in everyone if i not in people]
+                    found.append((m.start(), others, not truth, m.group(0)))
+                else:
+                    found.append((m.start(), people, truth, m.group(0)))
+        for _, people, truth, span in sorted(found, key=lambda f: f[0]):
+            for i in people:
+                said.setdefault(i, set()).add(truth)
+                last = (i, truth)
+            spans.append(span)
+        # "Ann is a knight, Bob isn't": the other role for Bob
+        for m in re.finditer(
+            rf"(?P<names>{name})\s+(?:isn't|is\s+not|is\s+n't)\s*(?:[.,;]|$)", clause, re.I
+        ):
+            if last is not None and not start_hypothesis:
+                said.setdefault(index[m.group("names").lower()], set()).add(not last[1])
+                spans.append(m.group(0))
+    return said, spans

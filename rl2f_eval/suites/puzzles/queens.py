@@ -27,11 +27,15 @@ Cell = tuple[int, int]
 BOARD = {"easy": 5, "medium": 6, "hard": 8}
 REMOVED = {"easy": (0.3, 0.5), "medium": (0.5, 0.7), "hard": (0.7, 1.0)}  # share of the queens
 
+# a square: "(2, 4)", "row 2, column 4", "r2c4", "row 2 gets a queen in column 4", "row 5 in
+# column 5"; and "column 4 of row 2" (column first)
 _COORDINATES = re.compile(
-    r"\(\s*(\d+)\s*,\s*(\d+)\s*\)|\brow\s*(\d+)\s*,?\s*(?:and\s*)?col(?:umn)?\s*(\d+)"
+    r"\(\s*(\d+)\s*,\s*(\d+)\s*\)|\brow\s*(\d+)\b[^.;\d()]{0,30}?\bcol(?:umn)?\s*(\d+)"
     r"|\br(\d+)\s*c(\d+)\b",
     re.IGNORECASE,
 )
+_COLUMN_FIRST = re.compile(r"\bcol(?:umn)?\s*(\d+)\s+(?:of|in)\s+row\s*(\d+)", re.IGNORECASE)
+_LIST = re.compile(r"\d+(?:\s*(?:,|and|;|-|→|\s)\s*\d+)+")
 
 
 def queens_of(rows: list[str]) -> set[Cell]:
@@ -162,7 +166,21 @@ class NQueens(Generated):
             r, c = (int(x) for x in m.groups() if x is not None)
             named.add((r - 1, c - 1))
             spans.append(m.group(0))
+        for m in _COLUMN_FIRST.finditer(feedback):
+            named.add((int(m.group(2)) - 1, int(m.group(1)) - 1))
+            spans.append(m.group(0))
         queens = named | given
         if len(named - given) and len(queens) == n and not self._issues(queens, problem):
             return spans
+        # the whole placement as a list: the column of each row (or the row of each column)
+        for m in _LIST.finditer(feedback):
+            places = [int(x) - 1 for x in re.findall(r"\d+", m.group(0))]
+            if len(places) != n or sorted(places) != list(range(n)):
+                continue
+            for board in (
+                {(r, c) for r, c in enumerate(places)},
+                {(r, c) for c, r in enumerate(places)},
+            ):
+                if given <= board and not self._issues(board, problem):
+                    return [m.group(0)]
         return []

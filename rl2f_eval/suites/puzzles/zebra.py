@@ -23,9 +23,10 @@ CHARACTERISTICS = {"easy": 3, "medium": 3, "hard": 4}
 
 _HOUSE_ROW = re.compile(
     r"^\W*house\s*#?\s*(\d+)\s*(?:[:|=\-–—)]|\*\*)+\s*(.*)$"  # House 1: a, b
-    r"|^\s*\|\s*(\d+)\s*\|\s*(.*)$",  # | 1 | a | b |  (a Markdown table)
+    r"|^\s*\|?\s*(\d+)\s*(?:\||[.)]\s)\s*(.*)$",  # | 1 | a | b | (Markdown), 1. a - b - c
     re.IGNORECASE,
 )
+_VALUE_SEPARATOR = re.compile(r"[,|;]|\s+[-–—/]\s+")
 
 
 def _norm(value: str) -> str:
@@ -51,9 +52,102 @@ def house_rows(text: str) -> list[tuple[int, list[str], str]]:
     for line in text.splitlines():
         if m := _HOUSE_ROW.match(line.strip()):
             house, rest = (m[1], m[2]) if m[1] else (m[3], m[4])
-            values = [v for v in re.split(r"[,|;]", rest) if v.strip()]
+            values = [v for v in _VALUE_SEPARATOR.split(rest) if v.strip()]
             rows.append((int(house), [_norm(v) for v in values], line.strip()))
     return rows
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh")
+_HOUSE_REF = re.compile(
+    r"\bhouse\s*(?:number\s*|no\.?\s*|#\s*)?(\d+)"
+    rf"|\b({'|'.join(_ORDINALS)})\s+house"
+    rf"|\bin\s+the\s+({'|'.join(_ORDINALS)})\b(?!\s+(?:clue|row|column|place|position|line))",
+    re.IGNORECASE,
+)
+
+
+def _house(match: re.Match[str]) -> int:
+    if match.group(1):
+        return int(match.group(1))
+    return _ORDINALS.index((match.group(2) or match.group(3)).lower()) + 1
+
+
+def _pieces(sentence: str) -> list[str]:
+    """A sentence cut at the commas, semicolons and "and"s outside brackets."""
+    pieces, depth, start = [], 0, 0
+    for i, ch in enumerate(sentence):
+        depth += (ch in "([") - (ch in ")]")
+        if depth == 0 and (ch in ",;" or sentence.startswith(" and ", i)):
+            pieces.append(sentence[start:i])
+            start = i + 1
+    return [*pieces, sentence[start:]]
+
+
+def house_clauses(text: str, options: list[list[str]]) -> list[tuple[int, list[str], str]]:
+    """(house, values named, clause) for every stretch of prose about one house: a sentence
+    that names one house, or a piece of a sentence that names several ("house 1 is Arnold
+    (Pixel 6, Timothy), house 2 is Bob ..."); a piece that names none belongs to the house
+    before it ("In the first house lives Bob, who loves daffodils")."""
+    found: dict[int, tuple[list[str], str]] = {}
+    house = None
+    for sentence in re.split(r"(?<=[.!?;])\s+|\n", text):
+        refs = list(_HOUSE_REF.finditer(sentence))
+        pieces = _pieces(sentence) if len(refs) > 1 else [sentence]
+        for piece in pieces:
+            named = [_house(m) for m in _HOUSE_REF.finditer(piece)]
+            if len(named) > 1:
+                continue
+            if named:
+                house = named[0]
+            if house is None:
+                continue
+            names = _named_values(piece, options)
+            before = found.get(house, ([], ""))
+            found[house] = (before[0] + names, (before[1] + " " + piece).strip())
+    return [(h, names, span) for h, (names, span) in found.items()]
+
+
+def _named_values(text: str, options: list[list[str]]) -> list[str]:
+    """The option values `text` names, each as often as it is named (at most once per
+    category that has it: "alice" can be a name and a child)."""
+    lowered = " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    names = []
+    for value in {v for column in options for v in column}:
+        times = len(re.findall(rf"\b{re.escape(value)}\b", lowered))
+        names += [value] * min(times, sum(value in column for column in options))
+    return names
+
+
+def ordered_rows(text: str, options: list[list[str]], solution: list[list[str]]) -> list[str]:
+    """Every house's values listed in house order, one group after another, with no house
+    numbers ("Bob/daffodils/Billy, Alice/carnations/Alice, Arnold/iris/Timothy")."""
+    for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", text):
+        groups = [g for g in re.split(r"[,;\n]", sentence) if _named_values(g, options)]
+        for i in range(len(groups) - len(solution) + 1):
+            window = groups[i : i + len(solution)]
+            if all(
+                sorted(_named_values(g, options)) == sorted(row)
+                for g, row in zip(window, solution, strict=True)
+            ):
+                return [g.strip() for g in window]
+    return []
+
+
+def category_lines(
+    text: str, options: list[list[str]], houses: int
+) -> dict[int, tuple[list[str], str]]:
+    """Lines that give one category for every house in order ("Name: Bob, Alice, Arnold",
+    "| Flower | daffodils | carnations | iris |"): {category: (values, line)}."""
+    found = {}
+    for line in text.splitlines():
+        cells = [c for c in re.split(r"\s*\|\s*", line.strip()) if c]
+        if len(cells) <= 1 and ":" in line:
+            cells = [line.split(":", 1)[0], *re.split(r"[,;]", line.split(":", 1)[1])]
+        values = [_norm(v) for v in cells[1:] if v.strip()]
+        for c, column in enumerate(options):
+            if len(values) == houses and all(v in column for v in values):
+                found.setdefault(c, (values, line.strip()))
+    return found
 
 
 def _literal(value: Any, categories: list[str]) -> list[Any]:
@@ -245,11 +339,28 @@ class Zebra(Generated):
             yield "\n".join(f"House {h}: {', '.join(r)}" for h, r in enumerate(rows, start=1))
 
     def leaked(self, feedback: str, problem: Problem) -> list[str]:
-        """The solved table: correct lines for all houses but at most one (the last follows)."""
-        solution = [[_norm(v) for v in row] for row in problem.metadata["solution"]]
-        right = {
-            house: line
-            for house, values, line in house_rows(feedback)
-            if 1 <= house <= len(solution) and values == solution[house - 1]
-        }
-        return list(right.values()) if len(right) >= len(solution) - 1 else []
+        """The solved table: the right values of all houses but at most one (the last follows),
+        however it is written: `House k:` lines, a Markdown table or numbered lines ("1. Arnold
+        - Pixel 6 - Timothy"), sentences ("Arnold lives in house 1 with the Google Pixel 6 and
+        his child Timothy"), or one line per category ("Name: Bob, Alice, Arnold")."""
+        meta = problem.metadata
+        solution = [[_norm(v) for v in row] for row in meta["solution"]]
+        options = [[_norm(v) for v in column] for column in meta["options"]]
+        right: dict[int, str] = {}
+        for house, values, line in house_rows(feedback):
+            if 1 <= house <= len(solution) and values == solution[house - 1]:
+                right[house] = line
+        for house, found, span in house_clauses(feedback, options):
+            if 1 <= house <= len(solution) and sorted(found) == sorted(solution[house - 1]):
+                right.setdefault(house, span)
+        if len(right) >= len(solution) - 1:
+            return list(right.values())
+        spans = ordered_rows(feedback, options, solution)
+        if spans:
+            return spans
+        columns = category_lines(feedback, options, len(solution))
+        if len(columns) == len(options) and all(
+            values == [row[c] for row in solution] for c, (values, _) in columns.items()
+        ):
+            return [line for _, line in columns.values()]
+        return []
