@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import anyio
 import pytest
-from inspect_ai.log import EvalLog, resolve_sample_attachments
+from inspect_ai.log import EvalLog, read_eval_log, resolve_sample_attachments
 from inspect_ai.model import get_model
+from results_logs import _run
 
 from rl2f_eval.didactic.task import didactic_task
 from rl2f_eval.models.scripted import answer_records
+from rl2f_eval.results.load import run_identity
 from rl2f_eval.suites.base import Problem, Verdict
 from rl2f_eval.suites.maze import MazeSuite
 from rl2f_eval.teachers import FeedbackRequest, LeakJudge, guarded_feedback, make_teacher
@@ -99,33 +101,37 @@ def test_the_string_guard_goes_first_and_a_clean_verdict_is_recorded(log_dir):
         assert turns[0]["judge_tokens"] > 0
 
 
-def test_an_unbound_judge_is_the_teachers_model_not_the_student(log_dir):
-    s = suite()
-    teacher = get_model("scripted/teacher", feedback=INNOCENT, judge=JUDGE_SAYS_LEAK)
-    log = run_scripted(
-        didactic_task(s, turns=2, leak_judge=True),
-        s,
+def maze_task(log_dir, model_roles, **model_args) -> EvalLog:
+    """tasks/maze.py on `suite()`'s problems with the judge on (its arguments in the log)."""
+    answers = answer_records(suite(), suite().samples())
+    path = _run(
         log_dir,
-        "wrong",
-        model_roles={"teacher": teacher},
-        judge="VERDICT: NO LEAK",  # what the student model would say
+        "scripted/student",
+        task_args={"n": 2, "seed": 1, "turns": 2, "leak_judge": True},
+        model_args={"script": "wrong", "answers": answers, **model_args},
+        model_roles=model_roles,
     )
+    return read_eval_log(str(path))
+
+
+def test_an_unbound_judge_is_the_teachers_model_not_the_student(log_dir):
+    teacher = get_model("scripted/teacher", feedback=INNOCENT, judge=JUDGE_SAYS_LEAK)
+    # the student model would find no leak
+    log = maze_task(log_dir, {"teacher": teacher}, judge="VERDICT: NO LEAK")
     judge_calls = calls(log, teacher_prompts.JUDGE_SYSTEM)
     assert judge_calls and {(e.model, e.role) for e in judge_calls} == {
         ("scripted/teacher", "judge")
     }
     assert all(t[0]["judge"] == LEAK for t in turn_records(log))
+    assert run_identity(log)["teacher"] == "model: scripted/teacher, leak judge: the teacher"
     # bound, the judge role answers
     judge = get_model("scripted/judge", judge="VERDICT: NO LEAK")
-    bound = run_scripted(
-        didactic_task(s, turns=2, leak_judge=True),
-        s,
-        log_dir,
-        "wrong",
-        model_roles={"teacher": teacher, "judge": judge},
-    )
+    bound = maze_task(log_dir, {"teacher": teacher, "judge": judge})
     assert {e.model for e in calls(bound, teacher_prompts.JUDGE_SYSTEM)} == {"scripted/judge"}
     assert all(t[0]["judge"] == NO_LEAK for t in turn_records(bound))
+    identity = run_identity(bound)
+    assert identity["teacher"] == "model: scripted/teacher, leak judge: scripted/judge"
+    assert identity["run"] != run_identity(log)["run"]
 
 
 def test_an_unparsable_judge_is_asked_again_then_counts_as_a_leak(log_dir):
