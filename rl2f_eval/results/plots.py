@@ -21,7 +21,7 @@ FORMATS = ("png", "svg")
 MARKERS = "osD^vP*X"
 YLABELS = {
     "acc": "acc@k: share solved by turn k",
-    "clean_acc": "clean acc@k: solved by turn k, no leaked feedback read",
+    "clean_acc": "clean acc@k: solved by turn k, cleanly",
     "fix_rate": "fix rate: share of open problems solved at turn k",
 }
 TITLES = {
