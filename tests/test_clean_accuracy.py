@@ -111,3 +111,6 @@ def test_logs_scored_before_clean_accuracy_get_it_from_their_leak_counts(runs, t
     frame = pd.DataFrame({"acc_at_1": [0.0, 1.0], "acc_at_2": [1.0, 1.0], "leak_count": [1, 0]})
     assert list(with_clean_acc(frame, "flag")["clean_acc_at_2"]) == [0, 1]
     assert list(with_clean_acc(frame, "redact")["clean_acc_at_2"]) == [1, 1]
+    # `inspect eval-retry` of an older log: its kept samples lack the key, the rerun ones have it
+    mixed = frame.assign(clean_acc_at_1=[0.0, None], clean_acc_at_2=[0.0, None])
+    assert list(with_clean_acc(mixed, "flag")["clean_acc_at_2"]) == [0, 1]

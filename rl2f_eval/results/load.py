@@ -269,11 +269,15 @@ def with_clean_acc(scored: pd.DataFrame, leak: str) -> pd.DataFrame:
     existed, derived exactly from their counts: the leak guard was then the string guard alone,
     and the student read flagged feedback exactly when a `leak=flag` run flagged any (`redact`
     and `regenerate` showed only text that passed the guard)."""
-    missing = [c for c in scored if c.startswith("acc_at_") and f"clean_{c}" not in scored]
-    if not missing:
+    acc = [c for c in scored if c.startswith("acc_at_")]
+    if all(f"clean_{c}" in scored and scored[f"clean_{c}"].notna().all() for c in acc):
         return scored
     clean = (scored["leak_count"] == 0).astype(float) if leak == "flag" else 1.0
-    return scored.assign(**{f"clean_{c}": scored[c] * clean for c in missing})
+    # a log can hold both (`inspect eval-retry` of an older log keeps its finished samples)
+    derived = {f"clean_{c}": scored[c] * clean for c in acc}
+    return scored.assign(
+        **{k: scored[k].fillna(v) if k in scored else v for k, v in derived.items()}
+    )
 
 
 def _scored(name: str, header: EvalLog, frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
