@@ -1,8 +1,10 @@
 """The per-turn scorer and the learning-curve metrics of a didactic run.
 
-Per sample the score is a dict: `acc_at_k` (solved at or before turn k), `gain`, `aulc`, and the
-counts the summary metric needs. Inspect turns the dict keys into results: `acc_at_1..N`, `gain`
-and `aulc` with mean and stderr; `didactic_summary` adds `fix_rate_at_2..N`, `turns_to_solve`
+Per sample the score is a dict: `acc_at_k` (solved at or before turn k), `clean_acc_at_k` (the
+same, counting only clean solves: no feedback the leak guard flagged was read before the solving
+turn; `rl2f_eval.didactic.metrics`), `gain`, `aulc`, and the counts the summary metric needs.
+Inspect turns the dict keys into results: `acc_at_1..N`, `clean_acc_at_1..N`, `gain` and `aulc`
+with mean and stderr; `didactic_summary` adds `fix_rate_at_2..N`, `turns_to_solve`
 (with its stderr) and `leak_rate`. A metric that is undefined for a run (no unsolved problems
 left to fix, nothing solved, no feedback given) is left out rather than reported as 0.
 """
@@ -74,6 +76,7 @@ def _defined(value: float) -> float | None:
 @scorer(
     metrics=[
         {"acc_at_*": [mean(), stderr()]},
+        {"clean_acc_at_*": [mean(), stderr()]},
         {"gain": [mean(), stderr()]},
         {"aulc": [mean(), stderr()]},
         didactic_summary(),
@@ -94,7 +97,7 @@ def didactic_scorer() -> Scorer:
                 f"the sample errored after {len(turns)} of {max_turns} turns (its error "
                 "is in the transcript); an errored episode is not scored as unsolved"
             )
-        value = turn_scores(solved, max_turns)
+        value = turn_scores(solved, max_turns, clean=not any(t.leak_shown for t in turns))
         # feedback that passed the leak guard (format reminders are fixed text, never checked)
         value["feedback_count"] = float(
             sum(t.feedback is not None and t.teacher != FORMAT_TEACHER for t in turns)

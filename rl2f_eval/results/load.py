@@ -145,6 +145,11 @@ def run_identity(log: EvalLog) -> dict[str, Any]:
             teacher += ", unprivileged"
     if args.get("leak", "flag") != "flag":
         teacher += f", leak={args['leak']}"
+    if args.get("leak_judge") is True:
+        judge = roles.get("judge")
+        if judge is not None:
+            teacher_details |= _model_details("judge", judge.model, judge.args, judge.config)
+        teacher += f", leak judge: {judge.model if judge is not None else 'the teacher'}"
     teacher_details |= {
         k: _render(v) for k, v in args.items() if k in episode_args and k != "teacher"
     }
@@ -253,8 +258,25 @@ def _read_log(
     row = {**identity, "log": location, "created": created, "status": header.status}
     scored = scored.rename(columns=lambda c: c.removeprefix("score_"))
     scored = scored.drop(columns=["error", "sample_id", "eval_id"], errors="ignore")
+    scored = with_clean_acc(scored, str((header.eval.task_args or {}).get("leak", "flag")))
     return row, scored.assign(
         run=identity["run"], board=identity["board"], log=location, created=created
+    )
+
+
+def with_clean_acc(scored: pd.DataFrame, leak: str) -> pd.DataFrame:
+    """`scored` with `clean_acc_at_k` (`rl2f_eval.didactic.metrics`) for logs scored before it
+    existed, derived exactly from their counts: the leak guard was then the string guard alone,
+    and the student read flagged feedback exactly when a `leak=flag` run flagged any (`redact`
+    and `regenerate` showed only text that passed the guard)."""
+    acc = [c for c in scored if c.startswith("acc_at_")]
+    if all(f"clean_{c}" in scored and scored[f"clean_{c}"].notna().all() for c in acc):
+        return scored
+    clean = (scored["leak_count"] == 0).astype(float) if leak == "flag" else 1.0
+    # a log can hold both (`inspect eval-retry` of an older log keeps its finished samples)
+    derived = {f"clean_{c}": scored[c] * clean for c in acc}
+    return scored.assign(
+        **{k: scored[k].fillna(v) if k in scored else v for k, v in derived.items()}
     )
 
 

@@ -1,4 +1,5 @@
-"""Per-turn learning curves (acc@k against k) and fix rates, one figure per task, PNG and SVG.
+"""Per-turn learning curves (acc@k and clean acc@k against k) and fix rates, one figure per task
+and metric, PNG and SVG.
 
 Uses matplotlib's object API on the Agg canvas: no pyplot state, no display needed.
 """
@@ -20,9 +21,14 @@ FORMATS = ("png", "svg")
 MARKERS = "osD^vP*X"
 YLABELS = {
     "acc": "acc@k: share solved by turn k",
+    "clean_acc": "clean acc@k: solved by turn k, cleanly",
     "fix_rate": "fix rate: share of open problems solved at turn k",
 }
-TITLES = {"acc": "learning curves", "fix_rate": "fix rate per turn"}
+TITLES = {
+    "acc": "learning curves",
+    "clean_acc": "clean learning curves",
+    "fix_rate": "fix rate per turn",
+}
 
 
 def slug(text: str) -> str:
@@ -76,7 +82,8 @@ def _figure(task: str, curves: pd.DataFrame, metric: str, ci_text: str) -> Figur
 
 
 def write_curves(summary: Summary, out: Path) -> list[Path]:
-    """Write `curves/<task>.{png,svg}`, `curves/<task>_fix_rate.{png,svg}` and `curves.csv`."""
+    """Write `curves/<task>.{png,svg}`, `<task>_clean_acc.{png,svg}` (clean acc@k: solves that
+    followed no flagged feedback), `<task>_fix_rate.{png,svg}` and `curves.csv`."""
     folder = out / "curves"
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -84,7 +91,7 @@ def write_curves(summary: Summary, out: Path) -> list[Path]:
         return written
     names = file_names(sorted(set(map(str, summary.curves["task"]))))
     for task, curves in summary.curves.groupby("task", sort=True):
-        for metric, suffix in (("acc", ""), ("fix_rate", "_fix_rate")):
+        for metric, suffix in (("acc", ""), ("clean_acc", "_clean_acc"), ("fix_rate", "_fix_rate")):
             data = curves[(curves["metric"] == metric) & curves["value"].notna()]
             if data.empty:
                 continue

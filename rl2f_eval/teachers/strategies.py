@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import abstractmethod
 
 from inspect_ai.model import (
+    CachePolicy,
     ChatMessage,
     ChatMessageAssistant,
     ChatMessageSystem,
@@ -38,13 +39,23 @@ class BinaryTeacher(Teacher):
 class _LLMTeacher(Teacher):
     """Shared mechanics of teachers that ask a model: resolve it at run time; an empty reply is
     asked again, and so is one the student could not read as it stands (`wording.unusable`),
-    with the reason, up to `retries` times."""
+    with the reason, up to `retries` times. Feedback the leak guard rejected
+    (`FeedbackRequest.rejected`) is answered in the same conversation: the teacher is told
+    what gave the answer away."""
 
-    def __init__(self, model: str | Model | None = None, retries: int = 2) -> None:
-        self._model, self.retries = model, retries
+    def __init__(
+        self,
+        model: str | Model | None = None,
+        retries: int = 2,
+        cache: bool | CachePolicy = False,
+    ) -> None:
+        self._model, self.retries, self.cache = model, retries, cache
 
     @abstractmethod
     def model(self) -> Model: ...
+
+    def author(self) -> Model:
+        return self.model()
 
     @abstractmethod
     def messages(self, request: FeedbackRequest) -> list[ChatMessageSystem | ChatMessageUser]: ...
@@ -52,9 +63,14 @@ class _LLMTeacher(Teacher):
     async def feedback(self, request: FeedbackRequest) -> Feedback:
         model, tokens = self.model(), 0
         messages: list[ChatMessage] = list(self.messages(request))
+        for leaked, why in request.rejected:
+            messages += [
+                ChatMessageAssistant(content=leaked),
+                ChatMessageUser(content=prompts.LEAKED.format(why=why)),
+            ]
         last: tuple[str, str] | None = None  # (tidied, raw) of the last non-empty reply
         for _ in range(self.retries + 1):
-            output = await model.generate(messages)
+            output = await model.generate(messages, cache=self.cache)
             tokens += output.usage.output_tokens if output.usage else 0
             raw = output.completion.strip()
             text = wording.tidy(raw)
@@ -83,9 +99,13 @@ class ModelTeacher(_LLMTeacher):
     introduction = prompts.TEACHER_INTRODUCTION
 
     def __init__(
-        self, model: str | Model | None = None, privileged: bool = True, retries: int = 2
+        self,
+        model: str | Model | None = None,
+        privileged: bool = True,
+        retries: int = 2,
+        cache: bool | CachePolicy = False,
     ) -> None:
-        super().__init__(model, retries)
+        super().__init__(model, retries, cache)
         self.privileged = privileged
 
     def model(self) -> Model:
@@ -143,12 +163,18 @@ TEACHERS = ("model", "verifier", "binary", "self")
 
 
 def make_teacher(
-    name: str, privileged: bool = True, model: str | Model | None = None, retries: int = 2
+    name: str,
+    privileged: bool = True,
+    model: str | Model | None = None,
+    retries: int = 2,
+    cache: bool | CachePolicy = False,
 ) -> Teacher:
+    """`cache`: Inspect's model-output cache for the LLM teachers' calls (and the leak judge's
+    about their feedback)."""
     if name == "model":
-        return ModelTeacher(model, privileged=privileged, retries=retries)
+        return ModelTeacher(model, privileged=privileged, retries=retries, cache=cache)
     if name == "self":
-        return SelfTeacher(model, retries=retries)
+        return SelfTeacher(model, retries=retries, cache=cache)
     if name == "verifier":
         return VerifierTeacher()
     if name == "binary":
