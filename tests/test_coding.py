@@ -284,13 +284,27 @@ def test_mutating_the_input_shows_the_input_as_given(humaneval: dict[str, Proble
 # ------------------------------------------------------------------ leak guard and oracle
 
 
-def test_leak_guard_flags_reference_lines_only(humaneval: dict[str, Problem]) -> None:
+def test_leak_guard_flags_the_reference_body_not_a_line_of_it(
+    humaneval: dict[str, Problem],
+) -> None:
     problem, coding = humaneval["HumanEval/0"], suite()
-    leaking = "Try this: for idx2, elem2 in enumerate(numbers): ... distance = abs(elem - elem2)"
-    assert coding.leaked(leaking, problem) == [
-        "for idx2, elem2 in enumerate(numbers):",
-        "distance = abs(elem - elem2)",
+    # the body re-typed in prose, names changed: found up to renaming
+    leaking = (
+        "Loop twice: for i, a in enumerate(numbers): for j, b in enumerate(numbers): if i != j: "
+        "gap = abs(a - b); if gap < threshold: return True. At the end return False."
+    )
+    assert sorted(coding.leaked(leaking, problem)) == [
+        "for i, a in enumerate(numbers)",
+        "for j, b in enumerate(numbers)",
+        "gap = abs(a - b)",
+        "if gap < threshold",
+        "if i != j",
+        "return False",
+        "return True",
     ]
+    # one loop header and one line of a longer solution are a hint, not the solution
+    hint = "Try this: for idx2, elem2 in enumerate(numbers): ... distance = abs(elem - elem2)"
+    assert coding.leaked(hint, problem) == []
     # the signature is part of the statement: quoting it gives nothing away
     quoted = "Your def has_close_elements(numbers: List[float], threshold: float) -> bool: is fine"
     assert coding.leaked(quoted, problem) == []

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import anyio
 import pytest
 
 from rl2f_eval.suites.arithmetic import ArithmeticSuite
 from rl2f_eval.suites.base import Problem, Verdict
-from rl2f_eval.suites.coding import CodingSuite
 from rl2f_eval.teachers import Feedback, FeedbackRequest, Teacher, guarded_feedback
 from rl2f_eval.teachers.leak import REDACTED, WITHHELD
 
@@ -40,14 +41,17 @@ def test_redaction_replaces_the_answer_only_where_it_stands_alone(mode):
     assert not suite.leaked(guarded.text, problem)
 
 
+class Respaced(ArithmeticSuite):
+    """Finds the answer with the spacing removed: its span is not the feedback's own text."""
+
+    def leaked(self, feedback: str, problem: Problem) -> list[str]:
+        return [problem.target] if problem.target in re.sub(r"\s+", "", feedback) else []
+
+
 def test_feedback_the_redaction_cannot_clean_is_withheld_whole():
-    suite = CodingSuite(n=1)
-    reference = "def evens(xs):\n    return sum(x for x in xs if x % 2 == 0)\n"
-    problem = Problem(
-        id="p", input="def evens(xs):\n    '''Sum of the even xs.'''", target=reference
-    )
-    # the reference line, re-spaced: found on normalised text, so there is no span to cut out
-    text = "Try this:  return sum(x  for x in xs if x %  2 == 0)"
+    suite = Respaced()
+    problem = Problem(id="p", input="What is 7 + 5?", target="12")
+    text = "Write the digits 1 2 together."
     assert suite.leaked(text, problem)
     guarded = guard(suite, problem, text, "redact")
     assert guarded.text == WITHHELD and guarded.original == text

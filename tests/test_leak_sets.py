@@ -50,6 +50,12 @@ def wrong_completions(
             f"ANSWER: {''.join(rng.choices('UDLR', k=rng.randint(1, 14)))}" for _ in range(8)
         ]
         answers += [f"ANSWER: {problem.target[:k]}" for k in range(1, len(problem.target))]
+    elif name == "coding":  # a function that runs and returns something wrong
+        entry = problem.metadata["entry_point"]
+        answers = [
+            answers[0],
+            f"```python\ndef {entry}(*args, **kwargs):\n    return args[0] if args else None\n```",
+        ]
     elif name == "arithmetic":
         answers += [str(int(problem.target) + d) for d in (-11, -2, -1, 1, 2, 10, 100)]
     return answers
@@ -59,6 +65,7 @@ GENERATED = {  # suite: task arguments of a problem set whose verifier feedback 
     "maze": [{"n": 30, "size": 4}, {"n": 10, "size": 7}],
     "arithmetic": [{"n": 40, "ops": "+-*", "max_value": 30}],
     "games": [{"n": 8, "difficulty": level} for level in ("easy", "medium", "hard")],
+    "coding": [{"n": 6, "seed": 3}, {"n": 3, "seed": 5, "reveal": "full"}],
     "puzzles": [
         {"families": "mixed", "n": 3, "difficulty": "easy"},
         {

@@ -30,10 +30,11 @@ from inspect_ai.dataset import Sample
 
 from rl2f_eval.errors import TaskArgError, check_choice, check_int, check_positive
 from rl2f_eval.sandbox import Limits, SandboxUnavailable, check_isolation
-from rl2f_eval.suites.base import Problem, Suite, Verdict, normalise
+from rl2f_eval.suites.base import Problem, Suite, Verdict
 from rl2f_eval.suites.coding import datasets
 from rl2f_eval.suites.coding.datasets import CodeProblem
 from rl2f_eval.suites.coding.feedback import describe, output_tail
+from rl2f_eval.suites.coding.leaks import body_statements, retyped, signature, solving_code
 from rl2f_eval.suites.coding.runner import INSPECT, run_tests
 from rl2f_eval.suites.coding.specs import TestSpec
 
@@ -196,14 +197,18 @@ class CodingSuite(Suite):
         return f"Here is my solution.\n\n{fenced(code)}"
 
     def leaked(self, feedback: str, problem: Problem) -> list[str]:
-        """Distinctive lines of the reference solution (not already in the statement)."""
-        statement = normalise(problem.input)
-        found, text = [], normalise(feedback)
-        for line in problem.target.splitlines():
-            key = normalise(line)
-            if len(key.replace(" ", "")) >= 20 and key not in statement and key in text:
-                found.append(line.strip())
-        return found
+        """Code that solves the problem: at least half of the reference solution's body re-typed
+        (names, spacing and quotes may differ), or code that passes the tests when run (see
+        `coding/leaks.py`)."""
+        if not problem.target:
+            return []
+        fixed = frozenset(filter(None, [problem.metadata.get("entry_point")]))
+        spans = retyped(feedback, body_statements(problem.target, problem.input), fixed)
+        entry = problem.metadata.get("entry_point")
+        sig = signature(problem.target, entry) if entry else None
+        if spans or sig is None:
+            return spans
+        return solving_code(feedback, sig, lambda code: self.verify(code, problem).correct)
 
 
 def _check_columns(dataset: str, columns: object) -> None:
