@@ -135,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         for name, case, spans in misses:
             kind = "MISSED LEAK" if case.leak else f"FALSE FLAG {spans}"
             part = " (held out)" if case.heldout else ""
-            print(f"\n--- {name} {case.problem.id} target={case.problem.target!r}: {kind}{part}")
+            target = case.problem.target.replace("\n", " ")
+            target = target if len(target) <= 60 else target[:57] + "..."
+            print(f"\n--- {name} {case.problem.id} target={target!r}: {kind}{part}")
             print(case.text)
     return 0
 

@@ -5,6 +5,7 @@ own feedback, which must never trip it."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,8 @@ from rl2f_eval.suites.base import Problem, Suite
 from rl2f_eval.suites.registry import build_suite
 
 RECALL, FALSE_FLAGS = 0.90, 0.02
+PROBLEMS = 40  # at most, per problem set checked for the verifier's own feedback
+HARDMATH2 = Path(__file__).parent / "fixtures" / "hardmath2"
 
 
 @pytest.mark.parametrize("name", SUITES)
@@ -56,6 +59,8 @@ def wrong_completions(
             answers[0],
             f"```python\ndef {entry}(*args, **kwargs):\n    return args[0] if args else None\n```",
         ]
+    elif name == "hard_math":  # a wrong number and formula of the kinds students box
+        answers = answers[:2] + [f"The answer is $\\boxed{{{a}}}$." for a in ("0", "x")]
     elif name == "arithmetic":
         answers += [str(int(problem.target) + d) for d in (-11, -2, -1, 1, 2, 10, 100)]
     return answers
@@ -66,6 +71,11 @@ GENERATED = {  # suite: task arguments of a problem set whose verifier feedback 
     "arithmetic": [{"n": 40, "ops": "+-*", "max_value": 30}],
     "games": [{"n": 8, "difficulty": level} for level in ("easy", "medium", "hard")],
     "coding": [{"n": 6, "seed": 3}, {"n": 3, "seed": 5, "reveal": "full"}],
+    "hard_math": [  # `problems`: the first so many (each check costs)
+        {"dataset": "aime", "problems": 12},
+        {"dataset": "champ", "problems": 25},
+        {"dataset": "hardmath2", "data_path": str(HARDMATH2), "problems": 4},
+    ],
     "puzzles": [
         {"families": "mixed", "n": 3, "difficulty": "easy"},
         {
@@ -81,10 +91,12 @@ GENERATED = {  # suite: task arguments of a problem set whose verifier feedback 
     ("name", "args"), [(name, args) for name, sets in GENERATED.items() for args in sets]
 )
 def test_verifier_feedback_never_trips_the_guard(name: str, args: dict) -> None:
+    args = dict(args)
+    limit = args.pop("problems", PROBLEMS)
     suite = build_suite(name, args)
     rng = random.Random(0)
     checked = 0
-    problems = [Problem.from_sample(sample) for sample in suite.samples()]
+    problems = [Problem.from_sample(sample) for sample in suite.samples()][:limit]
     for problem in problems:
         kind = problem.metadata.get("game") or problem.metadata.get("family")
         others = [

@@ -11,6 +11,7 @@ own things does not: `line 12`, `tests 11 and 12`, `3 of 10 tests`, `out of 100`
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -211,12 +212,17 @@ def same_value(number: Number, value: Fraction) -> bool:
     significant digits (0.33 or 33% for 1/3; not 0.3)."""
     if number.value == value:
         return True
-    if number.places is None or not number.value:
-        return False
-    digits = re.sub(r"\D", "", f"{abs(number.value):f}".rstrip("0")).lstrip("0")
-    if len(digits) < 2:
+    if number.places is None or not number.value or significant_digits(number) < 2:
         return False
     return abs(value - number.value) <= Fraction(1, 2 * 10**number.places)
+
+
+def significant_digits(number: Number) -> int:
+    """How many significant digits a decimal is written with (0.33: 2, 1.414: 4); 0 for an
+    exact form."""
+    if number.places is None:
+        return 0
+    return len(str(round(abs(number.value) * 10**number.places)).lstrip("0"))
 
 
 # --- where a number is a label, a count or a sample point ---------------------------------------
@@ -300,7 +306,8 @@ _ADVERBS = (
 _RESULT_WORDS = (
     r"answer|result|solution|total|sum|product|difference|quotient|value|limit|probability"
     r"|count|number\s+of\s+\w+|minimum|maximum|area|volume|length|remainder|outcome|integral"
-    r"|output|it|this|that|which|they|there"
+    r"|output|it|this|that|which|they|there|roots?|zeros?|solutions?|coordinates?|components?"
+    r"|entry|term|elements?|other|limit"
 )
 _STATED_BEFORE = re.compile(
     rf"(?:\b(?:{_RESULT_WORDS})\b[^.;:!?]*?\b(?:is|are|was|were|'s|=|equals?|should\s+be"
@@ -309,11 +316,12 @@ _STATED_BEFORE = re.compile(
     r"|yields?|makes?)"
     r"|\b(?:you|we)\s+(?:should|will|would|'ll|must|need\s+to)?\s*(?:get|obtain|find|reach"
     r"|end\s+up\s+with|arrive\s+at|have|land\s+on|write)"
-    r"|\b(?:gives?|giving|yields?|yielding|equals?|totals?|makes?|produces?|leaves?|leaving)"
+    r"|\b(?:gives?|giving|yields?|yielding|totals?|makes?|produces?|leaves?|leaving)"
     r"\s+(?:you\s+)?|\d\s*(?:=|equals|is|makes|gives|leaves)"
-    r"|\b(?:answer|result)\s*(?:is|:|=)|\bboxed\s*\{|\b(?:try|use|guess|write|put|enter|submit"
+    r"|\b(?:answer|result|value|solution|total|limit|sum|product|count)\s*(?:is|:|=)|\bboxed\s*\{|\b(?:try|use|guess|write|put|enter|submit"
     r"|choose|pick|say)"
     r"|\bthere\s+(?:are|is|will\s+be|should\s+be)\s+(?:exactly|precisely|only|just)"
+    r"|(?<![\w'])[A-Za-z]\s*(?:=|is|equals)"  # x = 3, y is -4
     rf"){_ADVERBS}$",
     re.IGNORECASE,
 )
@@ -332,18 +340,29 @@ def stated_as_result(text: str, number: Number) -> bool:
     return bool(_STATED_BEFORE.search(sentence[-100:]) or _STATED_AFTER.match(text[number.end :]))
 
 
-def value_spans(text: str, value: Fraction, common: bool = False) -> list[str]:
+def value_spans(
+    text: str,
+    value: Fraction,
+    common: bool = False,
+    stated: Callable[[str, Number], bool] = stated_as_result,
+) -> list[str]:
     """Spans of `text` that state `value` in any notation, labels and counts left out. A
     `common` value (a small integer, or a number the problem itself shows) counts only where it
-    is stated as the result: "the answer is 2", not "step 2" or "the 2 cases"."""
+    is `stated` as the result ("the answer is 2", not "step 2" or "the 2 cases"), or listed
+    right after one that is ("the roots are 1 and 2")."""
     skip = labels(text)
-    return [
-        n.span(text)
-        for n in numbers(text)
-        if same_value(n, value)
-        and n.start not in skip
-        and (not common or stated_as_result(text, n))
-    ]
+    spans, previous = [], None
+    for n in numbers(text):
+        said = stated(text, n) or (
+            previous is not None and re.fullmatch(_LIST_GAP, text[previous.end : n.start])
+        )
+        if n.start not in skip and same_value(n, value) and (not common or said):
+            spans.append(n.span(text))
+        previous = n if said else None
+    return spans
+
+
+_LIST_GAP = r"\s*(?:,|and|or|,\s*and|,\s*or|;)\s*(?:[a-z]\s*=\s*)?"
 
 
 # --- arithmetic written out -------------------------------------------------------------------

@@ -137,14 +137,15 @@ _BOUNDS = (
     (rf"≥\s*{_N}|>=\s*{_N}", ">="),
     (rf"≤\s*{_N}|<=\s*{_N}", "<="),
     (rf"\bbetween\s+{_N}\s+and\s+{_N}", "between"),
-    # "612 was too small", "614 too large": the guesses the game answered
+    # "612 was too small", "614 too large": the game's own answers, which count only two or more
+    # together (one is what the game itself says, and may pin a number at the range's end)
     (
         rf"{_N}\s*[(\[,:-]?\s*(?:is|was|would\s+be|'s)?\s*(?:\w+\s+)?too\s+(?:small|low|little)\b",
-        ">",
+        "answer>",
     ),
     (
         rf"{_N}\s*[(\[,:-]?\s*(?:is|was|would\s+be|'s)?\s*(?:\w+\s+)?too\s+(?:large|high|big|much)\b",
-        "<",
+        "answer<",
     ),
 )
 
@@ -153,7 +154,14 @@ def pinning_bounds(text: str, secret: int, low: int, high: int) -> list[str]:
     """Bound statements whose intersection with the range holds one number, the hidden one."""
     lower, upper, spans = low, high, []
     between: list[tuple[int, int, str]] = []
+    answers = sum(
+        len(re.findall(p, text, re.IGNORECASE)) for p, kind in _BOUNDS if kind.startswith("answer")
+    )
     for pattern, kind in _BOUNDS:
+        if kind.startswith("answer"):
+            if answers < 2:
+                continue
+            kind = kind.removeprefix("answer")
         for match in re.finditer(pattern, text, re.IGNORECASE):
             values = [int(v.replace(",", "")) for v in match.groups() if v]
             if kind == "between":

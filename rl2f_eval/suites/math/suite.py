@@ -10,16 +10,17 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import time
 from collections import Counter
 from fractions import Fraction
 
 from inspect_ai.dataset import Sample
 
 from rl2f_eval.errors import TaskArgError, check_positive
-from rl2f_eval.suites.base import Problem, Suite, Verdict, find_normalised
-from rl2f_eval.suites.math import bounded, datasets
+from rl2f_eval.suites.base import Problem, Suite, Verdict
+from rl2f_eval.suites.math import bounded, datasets, leaks
 from rl2f_eval.suites.math.checking import RTOL, Check
-from rl2f_eval.suites.math.latex import candidates, last_boxed, perturbed, strip_name
+from rl2f_eval.suites.math.latex import last_boxed, perturbed
 
 logger = logging.getLogger(__name__)
 
@@ -230,38 +231,37 @@ class MathSuite(Suite):
         return ORACLE_REPLY.format(answer=perturbed(problem.target))
 
     def leaked(self, feedback: str, problem: Problem) -> list[str]:
-        """Spans of `feedback` equivalent to the answer: the answer verbatim, or any math span,
-        LaTeX fraction/root, plain-text formula (`2^(n-1)`, `sqrt(2)`) or number in it that the
-        checker finds equivalent (`1/2`, `0.5`, `\\frac12`). A small integer answer counts only
-        where written as math or as a value."""
-        target = strip_name(problem.target)
-        value = _number(target)
-        small = value is not None and value.denominator == 1 and abs(value) <= SMALL_INTEGER
-        spans = [] if value is not None else find_normalised(feedback, problem.target)
-        if target != problem.target and value is None:
-            spans += find_normalised(feedback, target)
-        pending = []
-        for candidate in candidates(feedback):
-            if candidate.text in spans or (small and not candidate.in_math):
-                continue
-            number = _number(candidate.latex)
-            if value is not None and number is not None:  # plain numbers: exact arithmetic
-                if number == value:
-                    spans.append(candidate.text)
-            else:
-                pending.append(candidate)
-        if pending:
+        """Spans of `feedback` that state the answer in any form the checker finds equivalent,
+        or every part of a tuple, list or set answer (see `math/leaks.py`). A small integer
+        answer counts only where it is stated as the result."""
+        return leaks.leaked(
+            feedback, problem, lambda gold, found, rtol: self._same(problem, gold, found, rtol)
+        )
+
+    def _same(
+        self, problem: Problem, gold: str, found: list[str], rtol: float | None
+    ) -> list[bool]:
+        """Which of `found` the checker finds equal to `gold`: equivalent, or numerically
+        within `rtol` (a rounded decimal; the suite's own tolerance when None). Within one
+        check deadline for all of them: what is left unchecked counts as not equal, and the
+        guard goes on with what strings show."""
+        params = list(self._params(problem) or []) or None
+        tolerance = max(rtol or 0.0, self.rtol)
+        deadline = time.monotonic() + self.check_timeout
+        verdicts = []
+        for latex in found:
+            left = deadline - time.monotonic()
             try:
-                same = bounded.run(
-                    "equivalent",
-                    problem.target,
-                    [c.latex for c in pending],
-                    list(self._params(problem) or []) or None,
-                    self.rtol,
-                    timeout=self.check_timeout,
-                )
+                if left <= 0:
+                    raise bounded.CheckTimeout("no time left")
+                check = bounded.run("check", gold, latex, params, self.rtol, timeout=left)
             except (bounded.CheckTimeout, bounded.CheckCrashed) as error:
                 logger.warning("leak check on %s incomplete: %s", problem.id, error)
-                same = [False] * len(pending)
-            spans += [c.text for c, equal in zip(pending, same, strict=True) if equal]
-        return spans
+                verdicts.append(False)
+                continue
+            except Exception:  # a candidate the parser cannot read is not the answer
+                verdicts.append(False)
+                continue
+            close = check.rel_error is not None and check.rel_error <= tolerance
+            verdicts.append(check.correct or close)
+        return verdicts
