@@ -68,9 +68,38 @@ def leaked(feedback: str, problem: Problem, same: Same) -> list[str]:
     parts = components(target)
     if len(parts) > 1:  # "x = 3 and y = -4": every part of (3, -4), each on its own
         pieces = [_stated(part, feedback, found, shown, same, stated) for part in parts]
+        if not all(pieces):  # "they meet at x = 2, where y = 5": a value for each variable
+            pieces = _assigned(feedback, parts, problem.input)
         if all(pieces):
             spans += [span for piece in pieces for span in piece]
     return list(dict.fromkeys(spans))
+
+
+_ASSIGNMENT = re.compile(r"(?<![\w'])([A-Za-z])\s*(?:=|\bis\b|\bequals\b)\s*\$?\s*")
+
+
+def _assigned(feedback: str, parts: list[str], statement: str) -> list[list[str]]:
+    """For each numeric part, the assignments of it to one of the problem's variables (`x =
+    2`), each part to another variable; an empty list for a part nothing gives. Letters the
+    problem does not use (the `a = 1, b = -3` of a formula) do not count."""
+    variables = set(re.findall(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", statement))
+    values = [exact(part) for part in parts]
+    if any(v is None for v in values):
+        return [[] for _ in parts]
+    given: dict[str, tuple[Fraction, str]] = {}
+    for match in _ASSIGNMENT.finditer(feedback):
+        if match.group(1) not in variables:
+            continue
+        read = [n for n in numbers(feedback[match.end() : match.end() + 30]) if n.start == 0]
+        if read:
+            span = feedback[match.start() : match.end() + read[0].end]
+            given.setdefault(match.group(1), (read[0].value, span))
+    pieces: list[list[str]] = []
+    free = dict(given)
+    for value in values:
+        name = next((n for n, (v, _) in free.items() if v == value), None)
+        pieces.append([free.pop(name)[1]] if name is not None else [])
+    return pieces
 
 
 _SYMBOL = re.compile(r"\\?[A-Za-z]+(?:_\{?\w+\}?)?")
@@ -207,6 +236,7 @@ _SPOKEN = (
     (r"[·×∗]|\\(?:cdot|times)(?![A-Za-z])", "*"),
     (r"[−–]", "-"),
     (r"\\[dt]frac", r"\\frac"),
+    (r"\\log(?![A-Za-z])|\blog(?=\s*\()", r"\\ln"),  # log is the natural logarithm here
     (r"\^\s*\{([^{}]*)\}", r"^(\1)"),
     (r"\bminus\b", "-"),
     (r"\bplus\b", "+"),
