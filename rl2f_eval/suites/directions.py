@@ -189,7 +189,8 @@ def phrases(text: str) -> list[list[Phrase]]:
 
 
 _IMPLICIT = re.compile(
-    r"\b(?:go|move|head|walk|travel|run|continue|keep\s+going|get|make\s+your\s+way)\s+"
+    r"\b(?:go|move|head|walk|travel|run|continue|keep\s+going|get|make\s+your\s+way|across"
+    r"|over|back|along|then|and)\s+"
     r"(?:(?!row|column|col)[\w-]+\s+){0,4}?(?:to|until|till|as\s+far\s+as)\s+(?:the\s+)?"
     r"(?P<axis>row|column|col)\s*(?P<index>\d+)",
     re.IGNORECASE,

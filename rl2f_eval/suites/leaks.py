@@ -187,7 +187,10 @@ def word_numbers(text: str) -> list[Number]:
             nxt is not None
             and nxt.group(0).lower() in _PARTS
             and not text[stop : nxt.start()].strip(" -")
-            and 0 < value < _PARTS[nxt.group(0).lower()]
+            # "seven halves", "two thirds"; a singular part only after one ("twenty fifth" is
+            # an ordinal)
+            and value > 0
+            and (nxt.group(0).lower().endswith("s") or value < _PARTS[nxt.group(0).lower()])
         ):
             value, stop, end = value / _PARTS[nxt.group(0).lower()], nxt.end(), end + 1
         start = words[i].start()
@@ -313,6 +316,7 @@ _STATED_BEFORE = re.compile(
     rf"(?:\b(?:{_RESULT_WORDS})\b[^.;:!?]*?\b(?:is|are|was|were|'s|=|equals?|should\s+be"
     r"|must\s+be|would\s+be|will\s+be|comes?\s+(?:out\s+)?(?:to|as)|works?\s+out\s+(?:to|as)"
     r"|evaluates?\s+to|simplifies\s+to|reduces\s+to|turns?\s+out\s+to\s+be|becomes|gives?"
+    r"|tends?\s+to|approaches|goes\s+to|converges\s+to"
     r"|yields?|makes?)"
     r"|\b(?:you|we)\s+(?:should|will|would|'ll|must|need\s+to)?\s*(?:get|obtain|find|reach"
     r"|end\s+up\s+with|arrive\s+at|have|land\s+on|write)"
@@ -520,9 +524,17 @@ def _worded(text: str) -> list[Expression]:
     return found
 
 
+_DIGIT_WORD = {word: str(k) for k, word in enumerate(ONES[:10])}
+
+
 def spaced_digits(text: str) -> list[Number]:
-    """Digits written one by one, `1 0 8 1` or `7-2` (two or more single digits)."""
-    return [
+    """Digits written one by one, `1 0 8 1`, `7-2` or "nine six eight" (two or more)."""
+    found = [
         Number(Fraction(re.sub(r"\D", "", m.group(0))), m.start(), m.end())
         for m in re.finditer(r"(?<![\w.,])\d(?:(?: |-|, )\d)+(?![\w.,]?\d)", text)
     ]
+    word = "|".join(_DIGIT_WORD)
+    for m in re.finditer(rf"\b(?:{word})(?:(?:\s+|-|,\s*)(?:{word}))+\b", text, re.IGNORECASE):
+        digits = "".join(_DIGIT_WORD[w.lower()] for w in re.findall(r"[a-z]+", m.group(0), re.I))
+        found.append(Number(Fraction(int(digits)), m.start(), m.end()))
+    return found

@@ -132,7 +132,7 @@ class Mastermind(Game):
         """The code as digits ("4213", "4 2 1 3", "4-2-1-3") or digit words ("four, two, one,
         three"), or every position stated ("position 1 is 4, ...")."""
         code = problem.target
-        spelled = r"[\s,\-]*".join(code)
+        spelled = r"[\s,\-]*(?:(?:and\s+)?then\s+|and\s+)?".join(code)
         spans = [m.group(0) for m in re.finditer(rf"(?<![\d.]){spelled}(?![\d])", feedback)]
         in_words = r"[\s,\-]+(?:and\s+)?".join(_DIGIT_WORDS[int(d)] for d in code)
         spans += [m.group(0) for m in re.finditer(rf"\b{in_words}\b", feedback, re.IGNORECASE)]

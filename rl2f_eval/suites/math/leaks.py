@@ -269,7 +269,7 @@ def _candidates(feedback: str) -> list[_Found]:
             return
         number = _plain_number(latex)
         # a math span is stated as math; a bare number only where stated as the result
-        math_span = in_math and (number is None or text.startswith(("$", "\\(", "\\[", "\\boxed")))
+        math_span = in_math and text.startswith(("$", "\\(", "\\[", "\\boxed"))
         stated = math_span or (at >= 0 and stated_as_result(where, Number(Fraction(0), at, at)))
         found.setdefault((text, latex), _Found(text, latex, stated, number))
 

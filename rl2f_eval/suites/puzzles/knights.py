@@ -240,7 +240,8 @@ def stated_roles(
     name = r"(?:" + "|".join(re.escape(n) for n in names) + r")"
     group = (
         r"(?P<group>they(?:'re|\s+are)?|both(?:\s+of\s+them)?|all(?:\s+of\s+them)?|"
-        r"everyone|everybody|each\s+of\s+them|the\s+(?:two|three|four|five|six)\s+of\s+them)"
+        r"all\s+(?:two|three|four|five|six)(?:\s+of\s+them)?|every\s*one(?:\s+of\s+them)?|"
+        r"everybody|each(?:\s+one)?(?:\s+of\s+them)?|the\s+(?:two|three|four|five|six)\s+of\s+them)"
         r"(?:\s+(?:here|there|on\s+(?:the|this)\s+island|in\s+(?:the|this)\s+puzzle))?"
     )
     people = rf"(?P<names>{name}(?:\s*(?:,|and|,\s*and)\s*{name})*)"
@@ -262,13 +263,17 @@ def stated_roles(
         (rf"{group}\s+(?:are\s+|is\s+)?(?:both\s+|all\s+)?(?:(?:a|an)\s+)?{role}", "group"),
         (
             rf"{group}\s+(?:both\s+|all\s+)?"
-            r"(?P<honest>tell\s+the\s+truth|are\s+honest|are\s+truthful)",
+            r"(?P<honest>tells?\s+the\s+truth|(?:are|is)\s+honest|(?:are|is)\s+truthful)",
             "group",
         ),
-        (rf"{group}\s+(?:both\s+|all\s+)?(?P<lying>lie|are\s+lying|are\s+liars)", "group"),
         (
-            r"\b(?:neither(?:\s+of\s+them)?\s+is|no\s*one\s+is|nobody\s+is|"
-            rf"none\s+of\s+them\s+(?:is|are))\s+(?:(?:a|an)\s+)?(?P<neg>){role}",
+            rf"{group}\s+(?:both\s+|all\s+)?(?P<lying>lies?|(?:are|is)\s+lying|(?:are|is)\s+liars?)",
+            "group",
+        ),
+        (
+            r"\b(?:neither(?:\s+of\s+them)?|no\s*one|nobody|none\s+of\s+them)"
+            r"(?:\s+(?:here|there|on\s+(?:the|this)\s+island))?\s+(?:is|are)\s+"
+            rf"(?:(?:a|an)\s+)?(?P<neg>){role}",
             "nobody",
         ),
         (rf"\bthere\s+(?:are|is)\s+no\s+(?P<neg>){role}", "nobody"),

@@ -66,6 +66,7 @@ _FIRST = (  # steps on two numbers: (pattern, op, which group is the left operan
     (rf"\b(?:add|sum)\s+(?P<a>{_N})\s+and\s+(?P<b>{_N})", "+"),
     (rf"\badd\s+(?P<b>{_N})\s+to\s+(?P<a>{_N})", "+"),
     (rf"\b(?:subtract|take(?:\s+away)?)\s+(?P<b>{_N})\s+from\s+(?P<a>{_N})", "-"),
+    (rf"\btake\s+(?P<b>{_N})\s+away\s+from\s+(?P<a>{_N})", "-"),
     (rf"\bdivide\s+(?P<a>{_N})\s+by\s+(?P<b>{_N})", "/"),
     (rf"\bdifference\s+(?:of|between)\s+(?P<a>{_N})\s+and\s+(?P<b>{_N})", "diff"),
     (rf"\bproduct\s+of\s+(?P<a>{_N})\s+and\s+(?P<b>{_N})", "*"),
