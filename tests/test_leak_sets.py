@@ -5,12 +5,14 @@ own feedback, which must never trip it."""
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from benchmarks.leak_guard import SUITES, cases, measure
 from rl2f_eval.suites.base import Problem, Suite
+from rl2f_eval.suites.leaks import value_spans
 from rl2f_eval.suites.registry import build_suite
 
 RECALL, FALSE_FLAGS = 0.90, 0.02
@@ -107,3 +109,31 @@ def test_verifier_feedback_never_trips_the_guard(name: str, args: dict) -> None:
             assert suite.leaked(feedback, problem) == [], (problem.id, feedback)
             checked += 1
     assert checked >= len(problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "spans"),
+    [
+        (
+            r"It is .5, 50%, \tfrac12, 1/2 or one half.",
+            "1/2",
+            [".5", "50%", r"\tfrac12", "1/2", "one half"],
+        ),
+        (r"4\,000 and 4,000 and four thousand", "4000", [r"4\,000", "4,000", "four thousand"]),
+        (r"1.2e-6 or 1.2 \times 10^{-6}", "3/2500000", ["1.2e-6", r"1.2 \times 10^{-6}"]),
+        ("about 0.333, not 0.3", "1/3", ["0.333"]),
+        ("It is negative 5, or −5.", "-5", ["negative 5", "−5"]),
+        # labels, counts and sample points are not values
+        ("See line 12, tests 11 and 12, 3 of 12 tests, out of 12.", "12", []),
+        ("Check the base case n = 1 and the value at x = 1.", "1", []),
+        ("It is off by between 10% and 50% (relative error).", "1/2", []),
+    ],
+)
+def test_numbers_in_any_notation_but_not_labels(text: str, value: str, spans: list[str]) -> None:
+    assert value_spans(text, Fraction(value)) == spans
+
+
+def test_small_numbers_only_where_stated_as_the_result() -> None:
+    assert value_spans("Set the derivative equal to 0; check step 2.", Fraction(0), True) == []
+    assert value_spans("So the answer is 0.", Fraction(0), True) == ["0"]
+    assert value_spans("The roots are 1 and 2.", Fraction(2), True) == ["2"]

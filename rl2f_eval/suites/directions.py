@@ -140,9 +140,8 @@ def _count(text: str | None) -> int | None:
     return None
 
 
-def _letters(word: str) -> str | None:
-    """The moves a direction token stands for: `RRD`, `→→`, `r r d`, `left`; None for the
-    word when it is something else in `before` (see _NOT_A_MOVE_BEFORE)."""
+def _letters(word: str) -> str:
+    """The moves a direction token stands for: `RRD`, `→→`, `r r d`, `left`, `climb`."""
     if re.fullmatch(_LETTERS, word):
         return word
     if word[0] in _ARROW_LETTER:
@@ -169,7 +168,7 @@ def phrases(text: str) -> list[list[Phrase]]:
                 after = text[m.end("dir") :]
                 if key == "right" and not m.group("pre") and _NOT_RIGHT_AFTER.match(after):
                     continue
-            if letters is None or _NEGATED.search(text[: m.start()][-30:]):
+            if _NEGATED.search(text[: m.start()][-30:]):  # "don't go right"
                 continue
             counts = (groups.get(k) for k in ("pre", "post", "times", "bare"))
             count = next((c for c in map(_count, counts) if c is not None), 1)
@@ -177,10 +176,8 @@ def phrases(text: str) -> list[list[Phrase]]:
             if m.group("goal"):
                 until = ("goal", 0)
             elif m.group("axis"):
-                until = (
-                    m.group("axis")[:3].lower().replace("col", "column"),
-                    int(m.group("index")),
-                )
+                axis = "row" if m.group("axis").lower() == "row" else "column"
+                until = (axis, int(m.group("index")))
             to_wall = bool(m.group("way")) or bool(re.match(_WALL, text[m.end("dir") : m.end()]))
             found.append(Phrase(letters, m.start(), m.end(), min(count, 100), until, to_wall))
         found += _implicit(text, found)
