@@ -1,8 +1,9 @@
 """One didactic episode: its arguments, and the step every turn takes.
 
-`EpisodeArgs` is the one declaration of the five episode arguments (`turns`, `teacher`,
-`privileged`, `leak`, `oracle_turn`): their defaults, checks and documentation. The tasks
-(`rl2f_eval.tasks`) add them to every suite's own arguments; the solver reads them from here.
+`EpisodeArgs` is the one declaration of the episode arguments (`turns`, `teacher`,
+`privileged`, `leak`, `oracle_turn`, `teacher_cache`): their defaults, checks and documentation.
+The tasks (`rl2f_eval.tasks`) add them to every suite's own arguments; the solver reads them
+from here.
 
 `DidacticEpisode.step` is the one turn of the interaction, whoever the student is: attempt ->
 extract -> check -> feedback (the teacher behind the leak guard, or the format reminder) -> the
@@ -21,7 +22,7 @@ import anyio
 
 from rl2f_eval.didactic import prompts
 from rl2f_eval.didactic.store import FORMAT_TEACHER, TurnRecord
-from rl2f_eval.errors import TaskArgError, check_bool, check_choice, check_int
+from rl2f_eval.errors import TaskArgError, check_bool, check_cache, check_choice, check_int
 from rl2f_eval.suites.base import Problem, Suite, Verdict
 from rl2f_eval.teachers import (
     LEAK_MODES,
@@ -31,6 +32,10 @@ from rl2f_eval.teachers import (
     Teacher,
     guarded_feedback,
 )
+
+MAX_TURNS = 100
+"""More attempts than any study uses (the paper's episodes have up to 10): a typo such as
+`turns=1000000000` gets one line instead of an episode that never ends."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,12 @@ class EpisodeArgs:
         oracle_turn: oracle check mode: an oracle replaces the student, answering wrongly before
             this turn and with the reference from it on (no student model calls); acc@k must be
             0 before it and 1 from it on.
+        teacher_cache: Inspect's model-output cache for the model and self teachers' calls:
+            true (kept a year) or an expiry such as 30D caches them, so a rerun, or another
+            student, that makes the same attempt in the same conversation gets the same feedback
+            without a new call (whatever the epoch); false never caches; unset leaves it to
+            Inspect (a cache: setting in the teacher's role, or --cache, which caches the
+            student too).
     """
 
     turns: int = 5
@@ -59,9 +70,10 @@ class EpisodeArgs:
     privileged: bool = True
     leak: str = "flag"
     oracle_turn: int | None = None
+    teacher_cache: bool | str | None = None
 
     def __post_init__(self) -> None:
-        check_int("turns", self.turns, 1)
+        check_int("turns", self.turns, 1, MAX_TURNS)
         check_choice("teacher", self.teacher, TEACHERS)
         check_bool("privileged", self.privileged)
         check_choice("leak", self.leak, LEAK_MODES)
@@ -72,6 +84,7 @@ class EpisodeArgs:
             raise TaskArgError(
                 f"oracle_turn must be between 1 and turns={self.turns}; got {oracle!r}"
             )
+        check_cache("teacher_cache", self.teacher_cache)
 
     @classmethod
     def of(cls, args: dict[str, Any]) -> EpisodeArgs:

@@ -21,6 +21,8 @@ Pair = tuple["np.ndarray", "np.ndarray"]
 
 COUNTS = ("solved", "solved_turn", "feedback_count", "leak_count")
 """Per-problem columns that are counts (summed over epochs), beside the `score_columns`."""
+REQUIRED_COUNTS = ("solved_turn", "feedback_count", "leak_count")
+"""The counts every didactic score holds (`solved` is derived from acc@N)."""
 
 
 def acc_columns(turns: int) -> list[str]:

@@ -44,7 +44,12 @@ def didactic_loop(suite: Suite, teacher_retries: int = 2, **episode: Any) -> Sol
     `oracle_turn=K` an oracle replaces the student: wrong before turn K, the reference from K on.
     """
     args = EpisodeArgs.of(episode)
-    teacher = make_teacher(args.teacher, privileged=args.privileged, retries=teacher_retries)
+    teacher = make_teacher(
+        args.teacher,
+        privileged=args.privileged,
+        retries=teacher_retries,
+        cache=args.teacher_cache,
+    )
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         episode = DidacticEpisode(suite, problem_of(state), teacher, args.turns, args.leak)

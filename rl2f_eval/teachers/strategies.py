@@ -5,16 +5,57 @@ from __future__ import annotations
 from abc import abstractmethod
 
 from inspect_ai.model import (
+    CachePolicy,
     ChatMessage,
     ChatMessageAssistant,
     ChatMessageSystem,
     ChatMessageUser,
     Model,
     get_model,
+    model_roles,
 )
 
+from rl2f_eval.errors import TaskArgError
 from rl2f_eval.teachers import prompts, wording
 from rl2f_eval.teachers.base import Feedback, FeedbackRequest, Teacher, TeacherError
+
+TEACHER_CACHE_EXPIRY = "1Y"
+"""How long cached teacher feedback is kept with `teacher_cache=true` (explicit: a log records
+Inspect's default as None)."""
+
+
+def teacher_cache_policy(setting: bool | str | None) -> CachePolicy | bool | None:
+    """Inspect's model-output cache policy for teacher calls from the `teacher_cache` task
+    argument: None leaves it to Inspect's settings (a `cache:` in the teacher's role, or
+    `--cache`, which also caches the student); false never caches; true or an expiry (`30D`,
+    `1Y`) caches with that expiry. The policy is shared by every epoch (`per_epoch=False`): the
+    same attempt in the same conversation gets the same feedback, whatever the epoch, the rerun or
+    the student that wrote it."""
+    if setting is None or setting is False:
+        return setting
+    expiry = TEACHER_CACHE_EXPIRY if setting is True else str(setting)
+    return CachePolicy(expiry=expiry, per_epoch=False)
+
+
+def bound_teacher_models() -> list[str]:
+    """The models bound to the `teacher` role of the running evaluation (Inspect initialises the
+    roles before it builds tasks): one name, none (unbound), or several (a list-valued role)."""
+    bound = model_roles().get("teacher")
+    if bound is None:
+        return []
+    return [str(m) for m in bound] if isinstance(bound, list) else [str(bound)]
+
+
+def refuse_several_teachers() -> None:
+    """One line, before anything runs, for `--model-role teacher=a,b`: Inspect would quietly use
+    the first model, and a log's teacher would then say less than what was asked for."""
+    models = bound_teacher_models()
+    if len(models) > 1:
+        raise TaskArgError(
+            f"the teacher role names {len(models)} models ({', '.join(models)}); a run has one "
+            "teacher: run one evaluation per teacher, or compare them with "
+            f"`rl2f-eval grid --teachers {','.join(models)}`"
+        )
 
 
 class VerifierTeacher(Teacher):
@@ -40,8 +81,14 @@ class _LLMTeacher(Teacher):
     asked again, and so is one the student could not read as it stands (`wording.unusable`),
     with the reason, up to `retries` times."""
 
-    def __init__(self, model: str | Model | None = None, retries: int = 2) -> None:
+    def __init__(
+        self,
+        model: str | Model | None = None,
+        retries: int = 2,
+        cache: bool | str | None = None,
+    ) -> None:
         self._model, self.retries = model, retries
+        self.cache = teacher_cache_policy(cache)
 
     @abstractmethod
     def model(self) -> Model: ...
@@ -54,7 +101,11 @@ class _LLMTeacher(Teacher):
         messages: list[ChatMessage] = list(self.messages(request))
         last: tuple[str, str] | None = None  # (tidied, raw) of the last non-empty reply
         for _ in range(self.retries + 1):
-            output = await model.generate(messages)
+            output = await (
+                model.generate(messages)
+                if self.cache is None
+                else model.generate(messages, cache=self.cache)
+            )
             tokens += output.usage.output_tokens if output.usage else 0
             raw = output.completion.strip()
             text = wording.tidy(raw)
@@ -83,12 +134,20 @@ class ModelTeacher(_LLMTeacher):
     introduction = prompts.TEACHER_INTRODUCTION
 
     def __init__(
-        self, model: str | Model | None = None, privileged: bool = True, retries: int = 2
+        self,
+        model: str | Model | None = None,
+        privileged: bool = True,
+        retries: int = 2,
+        cache: bool | str | None = None,
     ) -> None:
-        super().__init__(model, retries)
+        super().__init__(model, retries, cache)
         self.privileged = privileged
+        if model is None:
+            refuse_several_teachers()
 
     def model(self) -> Model:
+        if len(bound_teacher_models()) > 1:  # roles bound after the task was built
+            raise TeacherError("the teacher role names several models; a run has one teacher")
         return get_model(self._model, role="teacher")
 
     def messages(self, request: FeedbackRequest) -> list[ChatMessageSystem | ChatMessageUser]:
@@ -143,12 +202,17 @@ TEACHERS = ("model", "verifier", "binary", "self")
 
 
 def make_teacher(
-    name: str, privileged: bool = True, model: str | Model | None = None, retries: int = 2
+    name: str,
+    privileged: bool = True,
+    model: str | Model | None = None,
+    retries: int = 2,
+    cache: bool | str | None = None,
 ) -> Teacher:
+    """`cache`: the `teacher_cache` task argument (see `teacher_cache_policy`)."""
     if name == "model":
-        return ModelTeacher(model, privileged=privileged, retries=retries)
+        return ModelTeacher(model, privileged=privileged, retries=retries, cache=cache)
     if name == "self":
-        return SelfTeacher(model, retries=retries)
+        return SelfTeacher(model, retries=retries, cache=cache)
     if name == "verifier":
         return VerifierTeacher()
     if name == "binary":
