@@ -188,8 +188,11 @@ class DidacticEpisode:
     def records(self) -> list[TurnRecord]:
         return [step.record for step in self.steps]
 
-    async def step(self, attempt: str, student_tokens: int = 0) -> Step:
-        """Judge the student's `attempt` at the next turn and say what it is told next."""
+    async def step(
+        self, attempt: str, student_tokens: int = 0, stop_reason: str | None = None
+    ) -> Step:
+        """Judge the student's `attempt` at the next turn and say what it is told next
+        (`stop_reason`: why the reply ended, recorded for the truncated-reply count)."""
         if self.done:
             raise RuntimeError(f"the episode of {self.problem.id} is over")
         turn = len(self.steps) + 1
@@ -204,6 +207,7 @@ class DidacticEpisode:
             verifier_feedback=verdict.feedback,
             verifier_report=verdict.report,
             student_tokens=student_tokens,
+            stop_reason=stop_reason,
         )
         if verdict.correct:
             self.solved_turn = turn

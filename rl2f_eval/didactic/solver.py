@@ -68,7 +68,9 @@ def didactic_loop(suite: Suite, teacher_retries: int = 2, **episode: Any) -> Sol
                     state = await generate(state)
                 usage = state.output.usage
                 step = await episode.step(
-                    state.output.completion, usage.output_tokens if usage else 0
+                    state.output.completion,
+                    usage.output_tokens if usage else 0,
+                    state.output.stop_reason,
                 )
                 if step.message is not None:
                     state.messages.append(ChatMessageUser(content=step.message))
