@@ -197,7 +197,7 @@ def grid(
             "--teachers",
             help="Teachers, comma-separated (repeatable): models (bound as the teacher role), "
             "`verifier`, `binary`, `self`, or `student` (each student teaches itself). A "
-            "teacher with settings: `--teachers '{model: anthropic/claude-sonnet-4-5, "
+            "teacher with settings: `--teachers '{model: anthropic/claude-sonnet-5-5, "
             "max_tokens: 1024}'`; a local server: `{model: openai-api/vllm/NAME, base_url: "
             "http://localhost:8000/v1}`.",
         ),

@@ -73,7 +73,7 @@ Teachers = Annotated[
     list[str] | None,
     typer.Option(
         "--teacher",
-        help=f"Only these teachers (`verifier`, `anthropic/claude-sonnet-4-5`). {FILTER_HELP}.",
+        help=f"Only these teachers (`verifier`, `anthropic/claude-sonnet-5-5`). {FILTER_HELP}.",
     ),
 ]
 

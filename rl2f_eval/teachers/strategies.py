@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from abc import abstractmethod
 
 from inspect_ai.model import (
@@ -44,6 +45,55 @@ def bound_teacher_models() -> list[str]:
     if bound is None:
         return []
     return [str(m) for m in bound] if isinstance(bound, list) else [str(bound)]
+
+
+logger = logging.getLogger(__name__)
+
+STUDENT_ONLY_SETTINGS = (
+    "max_tokens",
+    "temperature",
+    "top_p",
+    "seed",
+    "reasoning_effort",
+    "reasoning_tokens",
+)
+"""Generation settings Inspect gives the evaluated model only: `--max-tokens 4096` on the command
+line never reaches a teacher bound with --model-role (its role carries its own)."""
+
+
+def student_only_settings() -> dict[str, object]:
+    """The command line's generation settings that the bound teacher does not get, while a task
+    is built (Inspect sets the active model, its settings and the roles before it builds tasks;
+    the two accessors are not exported, hence the guarded private import)."""
+    try:
+        from inspect_ai.model._generate_config import active_generate_config
+        from inspect_ai.model._model import active_model
+    except ImportError:  # a later Inspect: no warning rather than no run
+        return {}
+    bound = model_roles().get("teacher")
+    if bound is None or isinstance(bound, list) or active_model() is None:
+        return {}
+    active = active_generate_config()
+    return {
+        name: value
+        for name in STUDENT_ONLY_SETTINGS
+        if (value := getattr(active, name, None)) is not None
+        and getattr(bound.config, name, None) is None
+    }
+
+
+def warn_student_only_settings() -> None:
+    """Say once per task when `--max-tokens` and the like do not reach the bound teacher."""
+    settings = student_only_settings()
+    if settings:
+        flags = ", ".join(f"--{k.replace('_', '-')} {v}" for k, v in settings.items())
+        given = ", ".join(f"{k}: {v}" for k, v in settings.items())
+        teacher = bound_teacher_models()[0]
+        logger.warning(
+            f"{flags}: Inspect applies these to the student only; the teacher ({teacher}) keeps "
+            f"its own settings. To give it the same: --model-role 'teacher={{model: {teacher}, "
+            f"{given}}}'"
+        )
 
 
 def refuse_several_teachers() -> None:
@@ -144,6 +194,7 @@ class ModelTeacher(_LLMTeacher):
         self.privileged = privileged
         if model is None:
             refuse_several_teachers()
+            warn_student_only_settings()
 
     def model(self) -> Model:
         if len(bound_teacher_models()) > 1:  # roles bound after the task was built
