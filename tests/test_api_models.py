@@ -123,3 +123,51 @@ def test_readme_command_runs_against_a_fake_server(command, api, keys, tmp_path,
     check(api)
     if teachers(api):  # the feedback reached the student
         assert TEACHER_REPLY in log.samples[0].messages[2].text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--model", "openai-api/vllm/q", "-M", "base_url=http://localhost:8000/v1"],
+            "got multiple values for keyword argument 'base_url'",
+        ),
+        (
+            ["--model", "openai/gpt-5", "--model-role", "teacher={model: vllm/q, base_url: x}"],
+            "Unknown GenerateConfig field(s): base_url",
+        ),
+    ],
+)
+def test_what_the_readme_says_inspect_refuses_it_refuses(args, message, keys, tmp_path):
+    """The README's table names two base-URL spellings Inspect 0.3.285 refuses: still true?"""
+    result = CliRunner().invoke(inspect_cli, ["eval", "rl2f_eval/maze", *args, "--limit", "1"])
+    assert result.exit_code != 0
+    assert message in f"{result.output} {result.exception}"
+
+
+def test_a_setting_the_bound_teacher_does_not_get_is_warned_about(tmp_path):
+    import logging
+
+    from inspect_ai import eval as inspect_eval
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("rl2f_eval.teachers.strategies")
+    logger.addHandler(handler)
+    try:
+        for roles in ({"teacher": "scripted/teacher"}, None):
+            inspect_eval(
+                "rl2f_eval/maze",
+                model="scripted/student",
+                model_roles=roles,
+                task_args={"n": 1, "turns": 2},
+                max_tokens=77,
+                log_dir=str(tmp_path),
+                display="none",
+            )
+    finally:
+        logger.removeHandler(handler)
+    [warning] = [r.getMessage() for r in records]  # bound: warned; unbound: it is the student
+    assert warning.startswith("--max-tokens 77: Inspect applies these to the student only")
+    assert "--model-role 'teacher={model: scripted/teacher, max_tokens: 77}'" in warning
