@@ -1,4 +1,5 @@
 # Two commands matter on a fresh machine: `make demo` and `make test` (both install first).
+# Python 3.11 to 3.13: `make test PYTHON=python3.12 VENV=.venv312` (a venv per version).
 PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
