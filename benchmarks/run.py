@@ -480,7 +480,8 @@ def embedded_section(
         "",
         f"Maze 2x2, {args.embedded_samples} samples, up to 2 turns, `teacher=verifier` (only the "
         f"student generates), greedy, `--max-tokens {args.embedded_max_tokens}`. Tokens are the "
-        "replies re-tokenised (the provider's count adds batch padding). Model load and a "
+        "replies re-tokenised (the embedded provider reports the same; Inspect's hf/ provider "
+        "would count the batch's longest reply for each). Model load and a "
         "one-reply warm-up eval: "
         f"{runs[0].load:.1f} s (not in the times); torch threads: {runs[0].threads}. Inspect's "
         "HF provider collects a batch until it is full or no request came for 2 s, and polls "
