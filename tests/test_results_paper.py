@@ -151,3 +151,25 @@ def test_a_fix_rate_at_one_turn_is_a_point_with_its_interval():
     assert axes.get_xlim() == (1.5, 2.5)
     assert [t for t in axes.get_xticks()] == [2]
     assert axes.collections  # the error bars
+
+
+def test_truncation_is_undefined_where_no_stop_reason_is_known():
+    """Inspect's hf/ provider says "unknown": such replies are not counted as whole ones."""
+    from rl2f_eval.didactic.metrics import metric_pairs, turn_scores
+    from rl2f_eval.didactic.scoring import reply_counts
+    from rl2f_eval.didactic.store import TurnRecord
+    from rl2f_eval.stats import pooled
+
+    def rate(stop_reasons):
+        turns = [
+            TurnRecord(turn=k, attempt="7", answer="7", correct=False, stop_reason=reason)
+            for k, reason in enumerate(stop_reasons, start=1)
+        ]
+        score = {**turn_scores(None, 2), **reply_counts(turns), "leak_count": 0.0}
+        columns = {k: np.array([v]) for k, v in score.items()}
+        columns |= {"feedback_count": np.array([1.0]), "solved": np.array([0.0])}
+        return pooled(metric_pairs(columns, 2)["truncated_rate"])
+
+    assert np.isnan(rate(["unknown", "unknown"]))
+    assert rate(["max_tokens", "stop"]) == 0.5
+    assert rate(["model_length", "unknown"]) == 1.0

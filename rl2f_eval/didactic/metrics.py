@@ -27,13 +27,15 @@ REPLY_COUNTS = (
     "replies",
     "format_failures",
     "empty_replies",
+    "stop_reasons",
     "truncated_replies",
     "student_tokens",
     "teacher_tokens",
 )
 """Per-episode counts of the student's replies (all of them; those with no answer in the
-required format; empty ones; those cut off by the token limit) and of output tokens. Scores
-written before these existed lack them, and the metrics they define are then left out."""
+required format; empty ones; those whose model said why they ended, and of those the ones cut
+off by the token limit) and of output tokens. Scores written before these existed lack them,
+and the metrics they define are then left out."""
 REPLY_METRICS = (
     "format_failure_rate",
     "empty_reply_rate",
@@ -90,7 +92,8 @@ def metric_pairs(columns: Mapping[str, np.ndarray], turns: int) -> dict[str, Pai
         episodes = col("episodes") if "episodes" in columns else ones
         pairs["format_failure_rate"] = (col("format_failures"), replies)
         pairs["empty_reply_rate"] = (col("empty_replies"), replies)
-        pairs["truncated_rate"] = (col("truncated_replies"), replies)
+        # of the replies whose stop reason is known (Inspect's hf/ provider gives none)
+        pairs["truncated_rate"] = (col("truncated_replies"), col("stop_reasons"))
         pairs["student_tokens"] = (col("student_tokens"), episodes)
         pairs["teacher_tokens"] = (col("teacher_tokens"), episodes)
     return pairs

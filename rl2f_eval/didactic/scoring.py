@@ -84,6 +84,7 @@ def reply_counts(turns: list[TurnRecord]) -> dict[str, float]:
         "replies": float(len(turns)),
         "format_failures": float(sum(t.answer is None for t in turns)),
         "empty_replies": float(sum(not t.attempt.strip() for t in turns)),
+        "stop_reasons": float(sum(t.stop_reason not in (None, "unknown") for t in turns)),
         "truncated_replies": float(sum(t.stop_reason in TRUNCATED_STOP_REASONS for t in turns)),
         "student_tokens": float(sum(t.student_tokens for t in turns)),
         "teacher_tokens": float(sum(t.teacher_tokens for t in turns)),

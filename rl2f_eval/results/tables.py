@@ -25,10 +25,11 @@ REPLY_COLUMNS = {  # the second table: what the replies were like (values; inter
     "teacher_tokens": ("teacher tokens / episode", 1),
 }
 REPLY_NOTE = (
-    "The same rows' replies: format failures (no answer in the required format), empty replies "
-    "and truncated ones (cut off by the token limit: an API's finish_reason=length) as shares "
-    "of all the student's replies; output tokens per episode of student and teacher. "
-    "— where a log predates these counts."
+    "The same rows' replies: format failures (no answer in the required format) and empty "
+    "replies as shares of all the student's replies, truncated ones (cut off by the token "
+    "limit: an API's finish_reason=length) as a share of those whose model said why they "
+    "ended; output tokens per episode of student and teacher. — where a log predates these "
+    "counts, or no reply's stop reason is known."
 )
 
 
