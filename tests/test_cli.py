@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from rl2f_eval.cli import app
 
 runner = CliRunner()
-COMMANDS = ("leaderboard", "curves", "compare", "export")
+COMMANDS = ("leaderboard", "curves", "compare", "export", "grid")
 
 
 @pytest.fixture(scope="module")
