@@ -4,7 +4,8 @@ Every (task, student, teacher) cell is one Inspect task run through `eval_set`, 
 folder: a run that stops (a crash, Ctrl-C, a provider outage) resumes where it stopped when the
 same command is given again, finished cells are not run twice, and several cells run at once
 (`--max-tasks`). Then the grid is written from the folder's logs (`rl2f_eval.results.grid`):
-per task a table (Markdown and CSV) and a heatmap for each metric, acc@N and gain by default.
+per task a table (Markdown and CSV) and a heatmap for each metric, clean acc@N and gain by
+default.
 
 A teacher is a model (bound to the `teacher` role, with `-T teacher=model`), or one of the
 modes that need none: `verifier`, `binary`, `self`, and `student` (the model teacher unbound:
@@ -229,7 +230,7 @@ def grid(
         list[str] | None,
         typer.Option(
             "--metric",
-            help="A leaderboard column to tabulate (repeatable); default: acc_at_n and gain.",
+            help="A leaderboard column to tabulate (repeatable); default: clean_acc_at_n and gain.",
         ),
     ] = None,
     limit: Annotated[
@@ -255,7 +256,7 @@ def grid(
 
     Each (task, student, teacher) is one Inspect run in LOG_DIR, through Inspect's eval_set:
     giving the same command again resumes it (finished runs are kept). Writes, per task,
-    OUT/grid/TASK_grid.md and .csv (one line per pair: acc@N and gain with 95% intervals and
+    OUT/grid/TASK_grid.md and .csv (one line per pair: clean acc@N and gain with 95% intervals and
     n) and OUT/grid/TASK_METRIC_heatmap.png/.svg; exits 1 if a run did not finish.
     """
     from inspect_ai import eval_set

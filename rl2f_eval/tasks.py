@@ -54,9 +54,13 @@ def task_function(name: str, module: str = __name__) -> TaskFunction:
     clash = sorted({p.name for p in suite_params} & set(EPISODE_ARGS))
     if clash:
         raise TypeError(f"suite {name!r} takes {clash[0]!r}, which is an episode argument")
+    defaults = getattr(make, "episode_defaults", {})
     episode_params = [
         inspect.Parameter(
-            f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=f.type
+            f.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=defaults.get(f.name, f.default),
+            annotation=f.type,
         )
         for f in fields(EpisodeArgs)
     ]

@@ -4,6 +4,7 @@ and the MBPP / LiveCodeBench loaders on fixtures written in their formats."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from pathlib import Path
 
@@ -11,16 +12,16 @@ import pytest
 
 from rl2f_eval.errors import TaskArgError
 from rl2f_eval.sandbox import Limits, local
-from rl2f_eval.sandbox.testrun import StdinCase, Step, TestSpec
 from rl2f_eval.suites.base import Problem
 from rl2f_eval.suites.coding import CodingSuite, extract_code, fenced
-from rl2f_eval.suites.coding_data import (
+from rl2f_eval.suites.coding.datasets import (
     decode_cases,
     humaneval_problems,
     livecodebench_problems,
     load_rows,
     mbpp_problems,
 )
+from rl2f_eval.suites.coding.specs import StdinCase, Step, TestSpec
 
 FIXTURES = Path(__file__).parent / "fixtures" / "coding"
 LIMITS = Limits(wall_s=20, cpu_s=10)
@@ -142,8 +143,14 @@ def test_wrong_result_feedback_per_reveal_policy(humaneval: dict[str, Problem]) 
     default = suite().verify(WRONG, problem)
     assert not default.correct
     assert default.score == pytest.approx(3 / 7)
+    # the input, but not the returned False: "False is wrong" would say the answer is True
     assert default.feedback == (
-        f"On test 1 of 7, {call} returned False, which is wrong. It passes 3 of 7 tests."
+        f"On test 1 of 7, {call} gave a wrong result (the test's assertion failed). "
+        "It passes 3 of 7 tests."
+    )
+    gcd = "def greatest_common_divisor(a, b):\n    return 0\n"
+    assert "greatest_common_divisor(3, 7) returned 0, which is wrong" in (
+        suite().verify(gcd, humaneval["HumanEval/13"]).feedback
     )
     full = suite(reveal="full").verify(WRONG, problem)
     assert (
@@ -306,7 +313,7 @@ def test_bad_arguments_fail_with_one_line() -> None:
         CodingSuite(reveal="everything")
     with pytest.raises(TaskArgError, match="dataset must be one of"):
         CodingSuite(dataset="apps")
-    with pytest.raises(TaskArgError, match=r"sandbox=docker: .* must be one of auto, strict"):
+    with pytest.raises(TaskArgError, match=r"sandbox must be one of auto, strict, inspect"):
         CodingSuite(sandbox="docker")
     with pytest.raises(TaskArgError, match="takes no path"):
         CodingSuite(path="x.jsonl")
@@ -390,9 +397,11 @@ def test_mbpp_loader_and_verifier() -> None:
         assert coding.verify(problem.reference, as_problem(problem)).correct, problem.id
     wrong = "def is_not_prime(n):\n    return n % 2 == 0\n"
     verdict = coding.verify(wrong, as_problem(problems[1]))
-    assert verdict.feedback == (
-        "On test 1 of 4, is_not_prime(2) returned True, which is wrong. It passes 2 of 4 tests."
+    assert verdict.feedback == (  # a yes/no function: what it returned would give it away
+        "On test 1 of 4, is_not_prime(2) gave a wrong result (the test's assertion failed). "
+        "It passes 2 of 4 tests."
     )
+    assert "is_not_prime(2) returned True, which is wrong. Expected: False." in verdict.report
 
 
 def test_mbpp_sanitized_with_column_mapping() -> None:
@@ -477,3 +486,88 @@ def test_livecodebench_stdin_problem() -> None:
     assert "Expected output" not in hidden and "printed '3\\n'" in hidden
     crash = suite().verify("n = int(input())\nprint(1 / (n - 3))\n", problem)
     assert "raised ZeroDivisionError: division by zero at line 2 of your code" in crash.feedback
+
+
+def test_inspect_sandbox_needs_an_evaluation(humaneval: dict[str, Problem]) -> None:
+    from rl2f_eval.sandbox import SandboxUnavailable
+
+    with pytest.raises(SandboxUnavailable, match="only inside `inspect eval`"):
+        CodingSuite(sandbox="inspect").verify(WRONG, humaneval["HumanEval/0"])
+
+
+# ------------------------------------------------------------------ bad input: one line each
+
+
+def test_more_problems_than_the_dataset_has() -> None:
+    with pytest.raises(TaskArgError, match="n=1000, but dataset=humaneval has 164 problems"):
+        CodingSuite(n=1000).samples()
+
+
+def _one_line(error: pytest.ExceptionInfo[TaskArgError]) -> str:
+    message = str(error.value)
+    assert "\n" not in message and "Traceback" not in message
+    return message
+
+
+def test_malformed_data_files_are_one_line(tmp_path: Path) -> None:
+    lines = (FIXTURES / "mbpp.jsonl").read_text().splitlines()
+    truncated = tmp_path / "truncated.jsonl"
+    truncated.write_text(lines[0] + "\n" + lines[1][:80] + "\n")
+    with pytest.raises(TaskArgError) as caught:
+        CodingSuite(dataset="mbpp", path=str(truncated)).samples()
+    assert "line 2: not valid JSON" in _one_line(caught)
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    with pytest.raises(TaskArgError, match="has no rows"):
+        CodingSuite(dataset="mbpp", path=str(empty)).samples()
+
+    bad_test = tmp_path / "mbpp.jsonl"
+    row = json.loads(lines[0])
+    row["test_list"][1] = "assert shared_elements((1, 2) == set((3, 4))"
+    bad_test.write_text(json.dumps(row) + "\n")
+    with pytest.raises(TaskArgError) as caught:
+        CodingSuite(dataset="mbpp", path=str(bad_test)).samples()
+    assert "MBPP problem 901 cannot be read: ValueError: test 2 is not valid Python" in (
+        _one_line(caught)
+    )
+
+    lcb = tmp_path / "lcb.jsonl"
+    row = json.loads((FIXTURES / "livecodebench.jsonl").read_text().splitlines()[0])
+    row["private_test_cases"] = "eJxr!!not-base64"
+    lcb.write_text(json.dumps(row) + "\n")
+    with pytest.raises(TaskArgError) as caught:
+        CodingSuite(dataset="livecodebench", path=str(lcb)).samples()
+    assert "LiveCodeBench problem 9001 cannot be read" in _one_line(caught)
+    assert "neither JSON nor base64(zlib(pickle)) data" in _one_line(caught)
+
+    parquet = tmp_path / "broken.parquet"
+    parquet.write_bytes(b"PAR1 not really")
+    with pytest.raises(TaskArgError) as caught:
+        CodingSuite(dataset="mbpp", path=str(parquet)).samples()
+    assert _one_line(caught).startswith(f"cannot read dataset {str(parquet)!r}: ")
+
+
+def test_the_programs_output_reaches_the_report_only(humaneval: dict[str, Problem]) -> None:
+    code = "def greatest_common_divisor(a, b):\n    print('debug', a, b)\n    return 0\n"
+    verdict = suite().verify(code, humaneval["HumanEval/13"])
+    assert "The program's output (last lines):\ndebug 3 7" in verdict.report
+    assert "debug" not in verdict.feedback
+
+
+def test_results_that_would_give_a_two_valued_answer_away() -> None:
+    from rl2f_eval.suites.coding.feedback import gives_answer_away
+
+    yes_no = TestSpec(stdin_cases=(StdinCase("1\n", "YES\n"), StdinCase("2\n", "NO\n")))
+    assert gives_answer_away(yes_no, "NO\n") and gives_answer_away(yes_no, "YES")
+    assert not gives_answer_away(yes_no, "maybe\n")  # neither: it says nothing about which
+    zero_one = TestSpec(
+        steps=tuple(
+            Step(f"assert candidate({x}) == {y}", (f"candidate({x})", "==", str(y), "right"))
+            for x, y in ((1, 0), (2, 1), (3, 1))
+        )
+    )
+    assert gives_answer_away(zero_one, "0") and not gives_answer_away(zero_one, "7")
+    assert gives_answer_away(TestSpec(), "False")  # a boolean, whatever the tests expect
+    four = Step("assert candidate(4) == 2", ("candidate(4)", "==", "2", "right"))
+    counts = TestSpec(steps=(*zero_one.steps, four))
+    assert not gives_answer_away(counts, "0")  # three values: "not 0" leaves two

@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 
-from rl2f_eval.sandbox.testrun import TestSpec
 from rl2f_eval.suites.base import Problem, Verdict
 from rl2f_eval.suites.coding import CodingSuite
+from rl2f_eval.suites.coding.specs import TestSpec
 
 
 def test_all_164_references_pass() -> None:

@@ -57,13 +57,13 @@ def test_scripted_student_with_verifier_feedback(tmp_path: Path) -> None:
         {k.split(":", 1)[1]: v for k, v in first.store.items() if k.startswith("DidacticStore:")}
     ).turns
     assert turns[0].feedback == (
-        "On test 1 of 7, has_close_elements([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3) returned False, "
-        "which is wrong. It passes 3 of 7 tests."
+        "On test 1 of 7, has_close_elements([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3) gave a wrong "
+        "result (the test's assertion failed). It passes 3 of 7 tests."
     )
-    assert "Expected: True." in turns[0].verifier_report
+    assert "returned False, which is wrong. Expected: True." in turns[0].verifier_report
     assert turns[1].correct
     # the student saw the feedback in its conversation
-    assert any("returned False, which is wrong" in m.text for m in first.messages)
+    assert any("gave a wrong result" in m.text for m in first.messages)
 
 
 def test_oracle_mode(tmp_path: Path) -> None:
@@ -88,3 +88,34 @@ def test_oracle_mode_needs_references() -> None:
         module.coding(dataset="livecodebench", path=str(fixture), oracle_turn=2)
     task = module.coding(dataset="livecodebench", path=str(fixture), teacher="verifier")
     assert len(task.dataset) == 2
+
+
+def test_the_judge_through_inspects_sandbox(tmp_path: Path) -> None:
+    """`-T sandbox=inspect` runs the same judge through Inspect's sandbox() (here its `local`
+    provider): a right answer passes, a forged verdict does not."""
+    from tests.test_sandbox_hostile import forged
+
+    suite = CodingSuite()
+    ids = ["HumanEval/0", "HumanEval/2"]
+    samples = [s for s in suite.samples() if s.id in ids]
+    records = answer_records(suite, samples)
+    records[0]["right"] = fenced(forged("has_close_elements"))  # HumanEval/0: the forgery
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(records))
+    (log,) = inspect_eval(
+        TASK,
+        task_args={"turns": 1, "teacher": "verifier", "sandbox": "inspect"},
+        sample_id=ids,
+        sandbox="local",
+        model="scripted/student",
+        model_args={"script": "right", "answers": str(answers)},
+        log_dir=str(tmp_path / "logs"),
+        display="none",
+    )
+    assert metrics(log)["acc_at_1"] == 0.5
+    assert log.eval.metadata and log.eval.metadata["sandbox"]["launcher"] == "inspect sandbox()"
+    assert log.samples is not None
+    (forgery,) = [s for s in log.samples if s.id == "HumanEval/0"]
+    # the raw store (StoreModel.model_validate would read the ambient store of an earlier run)
+    (turn,) = forgery.store["DidacticStore:turns"]
+    assert not turn["correct"] and "It passes 0 of 7 tests." in turn["verifier_report"]

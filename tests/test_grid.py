@@ -65,14 +65,17 @@ def test_every_pair_runs_once_and_the_grid_is_written(ran):
     assert len(logs) == 12 and {log.status for log in logs} == {"success"}
     table = pd.read_csv(root / "out" / "grid" / "maze_grid.csv")
     assert list(table["teacher"].unique()) == ["verifier", "the student", "scripted/teacher"]
-    acc = table.set_index(["student", "teacher"])["acc_at_n"]
+    acc = table.set_index(["student", "teacher"])["clean_acc_at_n"]
     assert set(acc.loc["scripted/good"]) == {1.0} and set(acc.loc["scripted/bad"]) == {0.0}
-    assert {"acc_at_n_low", "gain_high", "n"} <= set(table.columns)
+    assert {"clean_acc_at_n_low", "gain_high", "n"} <= set(table.columns)
     markdown = (root / "out" / "grid" / "maze_grid.md").read_text()
-    assert "| acc@N: student \\ teacher | verifier | the student | scripted/teacher |" in markdown
+    assert (
+        "| clean acc@N: student \\ teacher | verifier | the student | scripted/teacher |"
+        in markdown
+    )
     assert "| scripted/good | 1.000 | 1.000 | 1.000 |" in markdown
     for name in ("maze", "arithmetic"):
-        for metric in ("acc_at_n", "gain"):
+        for metric in ("clean_acc_at_n", "gain"):
             assert (root / "out" / "grid" / f"{name}_{metric}_heatmap.png").stat().st_size > 5000
     # the teacher's own settings reach it: recorded in the role, not the student's config
     bound = [log for log in logs if log.eval.model_roles]

@@ -115,3 +115,11 @@ def test_the_readme_example_suite_is_the_whole_change(monkeypatch, tmp_path):
     )
     assert log.status == "success" and len(log.samples) == 3
     assert (metrics(log)["acc_at_1"], metrics(log)["acc_at_2"]) == (0, 1)
+
+
+def test_a_suite_can_change_an_episode_default():
+    """Games are the paper's agent tasks: the game's own answer is the feedback by default."""
+    teacher = inspect.signature(tasks.TASKS["games"]).parameters["teacher"]
+    assert teacher.default == "verifier"
+    assert inspect.signature(tasks.TASKS["maze"]).parameters["teacher"].default == "model"
+    assert "teacher (default verifier)" in tasks.describe("games")

@@ -74,9 +74,9 @@ def test_scripted_students_and_teachers(main_summary):
     assert leaky["leak_rate"] == 1.0  # every feedback message gave the path away
 
 
-def test_rows_sorted_by_final_accuracy(main_summary):
+def test_rows_sorted_by_final_clean_accuracy(main_summary):
     board = main_summary.leaderboard
-    assert list(board["acc_at_n"]) == sorted(board["acc_at_n"], reverse=True)
+    assert list(board["clean_acc_at_n"]) == sorted(board["clean_acc_at_n"], reverse=True)
     assert board.iloc[-1]["student"] == "scripted/c"
     assert board.iloc[0]["student"] == "oracle (right from turn 1)"  # ties broken by acc@1
 
@@ -90,11 +90,13 @@ def test_numbers_match_the_metrics_inspect_logged(logs, folder):
     for _, log in logged.iterrows():
         r = summary.leaderboard[summary.leaderboard["logs"] == log["log"]].iloc[0]
         for k in range(1, TURNS + 1):
-            assert curve(summary, r["student"], "acc")[k] == pytest.approx(
-                log[f"score_acc_at_{k}_mean"]
-            )
+            for acc in ("acc", "clean_acc"):
+                assert curve(summary, r["student"], acc)[k] == pytest.approx(
+                    log[f"score_{acc}_at_{k}_mean"]
+                )
         assert r["acc_at_1"] == pytest.approx(log["score_acc_at_1_mean"])
         assert r["acc_at_n"] == pytest.approx(log[f"score_acc_at_{TURNS}_mean"])
+        assert r["clean_acc_at_n"] == pytest.approx(log[f"score_clean_acc_at_{TURNS}_mean"])
         for metric in ("gain", "aulc"):
             assert r[metric] == pytest.approx(log[f"score_{metric}_mean"])
             half_width = (r[f"{metric}_high"] - r[metric]) / 1.959963984540054

@@ -31,6 +31,8 @@ def test_curve_plots_exist_and_show_every_run(logs, tmp_path):
         "curves_by_turn.csv",
         "maze_acc_by_turn.png",
         "maze_acc_by_turn.svg",
+        "maze_clean_acc_by_turn.png",
+        "maze_clean_acc_by_turn.svg",
         "maze_fix_rate_by_turn.png",
         "maze_fix_rate_by_turn.svg",
     ]
@@ -202,7 +204,8 @@ def test_boards_whose_names_slug_alike_get_their_own_figures(tmp_path):
     assert all(name.startswith("arithmetic_ops-") for name in names.values())
     written = write_curves(summary, tmp_path / "out")
     figures = [p for p in written if p.suffix in (".png", ".svg")]
-    assert len(figures) == len(set(figures)) == 2 * 2 * 2  # 2 boards x (acc, fix rate) x 2
+    # 2 boards x (acc, clean acc, fix rate) x (png, svg)
+    assert len(figures) == len(set(figures)) == 2 * 3 * 2
     for board, name in names.items():
         assert board in (tmp_path / "out" / "curves" / f"{name}_acc_by_turn.svg").read_text()
     assert file_names(["maze"]) == {"maze": "maze"}  # no hash where the slug is unique

@@ -165,7 +165,7 @@ def test_truncation_is_undefined_where_no_stop_reason_is_known():
             TurnRecord(turn=k, attempt="7", answer="7", correct=False, stop_reason=reason)
             for k, reason in enumerate(stop_reasons, start=1)
         ]
-        score = {**turn_scores(None, 2), **reply_counts(turns), "leak_count": 0.0}
+        score = {**turn_scores(None, 2, clean=True), **reply_counts(turns), "leak_count": 0.0}
         columns = {k: np.array([v]) for k, v in score.items()}
         columns |= {"feedback_count": np.array([1.0]), "solved": np.array([0.0])}
         return pooled(metric_pairs(columns, 2)["truncated_rate"])

@@ -5,6 +5,7 @@ The hostile-code cases, each through the coding verifier, are in test_sandbox_ho
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import socket
@@ -180,3 +181,16 @@ def test_strict_isolation_holds_on_this_machine() -> None:
     if missing:
         pytest.skip(f"this machine lacks {missing}: auto mode degrades (see README)")
     assert check_isolation("strict") == local.plan()
+
+
+@pytest.mark.parametrize("version", ["same", "other"])
+def test_code_runs_compiled_here_or_as_source(
+    version: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # compiled on the host when the sandbox's interpreter reads our bytecode, else sent as source
+    found = local.plan()
+    if version == "other":
+        monkeypatch.setattr(local, "plan", lambda: dataclasses.replace(found, python_version="2.7"))
+    assert run_python("print(6 * 7)", limits=QUICK).stdout == b"42\n"
+    broken = run_python("def f(:\n    pass\n", limits=QUICK)
+    assert broken.exit_code == 1 and b"SyntaxError" in broken.stderr

@@ -1,7 +1,8 @@
 """One didactic episode: its arguments, and the step every turn takes.
 
-`EpisodeArgs` is the one declaration of the episode arguments (`turns`, `teacher`,
-`privileged`, `leak`, `oracle_turn`, `teacher_cache`): their defaults, checks and documentation.
+`EpisodeArgs` is the one declaration of the seven episode arguments (`turns`, `teacher`,
+`privileged`, `leak`, `leak_judge`, `oracle_turn`, `teacher_cache`): their defaults, checks and
+documentation.
 The tasks (`rl2f_eval.tasks`) add them to every suite's own arguments; the solver reads them
 from here.
 
@@ -29,6 +30,7 @@ from rl2f_eval.teachers import (
     TEACHERS,
     FeedbackRequest,
     GuardedFeedback,
+    LeakJudge,
     Teacher,
     guarded_feedback,
 )
@@ -54,6 +56,11 @@ class EpisodeArgs:
         leak: what the leak guard does with feedback that gives the answer away: flag (record
             it), redact (also replace the leaking text) or regenerate (ask the teacher again,
             then redact).
+        leak_judge: also ask an LLM judge whether feedback that passed the string guard gives
+            the answer away, given the reference (string match plus an LLM judge, as the
+            paper): the Inspect model role judge, bound with --model-role judge=...; unbound:
+            the teacher's model. Its verdict and reason are recorded per turn; only
+            model-written feedback (the model and self teachers) is judged.
         oracle_turn: oracle check mode: an oracle replaces the student, answering wrongly before
             this turn and with the reference from it on (no student model calls); acc@k must be
             0 before it and 1 from it on.
@@ -69,6 +76,7 @@ class EpisodeArgs:
     teacher: str = "model"
     privileged: bool = True
     leak: str = "flag"
+    leak_judge: bool = False
     oracle_turn: int | None = None
     teacher_cache: bool | str | None = None
 
@@ -77,6 +85,7 @@ class EpisodeArgs:
         check_choice("teacher", self.teacher, TEACHERS)
         check_bool("privileged", self.privileged)
         check_choice("leak", self.leak, LEAK_MODES)
+        check_bool("leak_judge", self.leak_judge)
         oracle = self.oracle_turn
         if oracle is not None and (
             not isinstance(oracle, int) or isinstance(oracle, bool) or not 1 <= oracle <= self.turns
@@ -115,13 +124,13 @@ async def check(suite: Suite, answer: str | None, problem: Problem) -> Verdict:
 
 
 async def turn_feedback(
-    teacher: Teacher, request: FeedbackRequest, leak: str
+    teacher: Teacher, request: FeedbackRequest, leak: str, judge: LeakJudge | None = None
 ) -> tuple[GuardedFeedback, str]:
     """What the student is told after a wrong turn, and who wrote it. An unparsable answer gets
     the format reminder without asking the teacher."""
     if request.answer is None:
         return GuardedFeedback(prompts.FORMAT_FEEDBACK), FORMAT_TEACHER
-    return await guarded_feedback(teacher, request, leak), teacher.name
+    return await guarded_feedback(teacher, request, leak, judge=judge), teacher.name
 
 
 def retry_message(teacher: Teacher, source: str, feedback: str, answer_format: str) -> str:
@@ -167,13 +176,20 @@ class Step:
 
 
 class DidacticEpisode:
-    """One problem's episode, turn by turn (see the module docstring)."""
+    """One problem's episode, turn by turn (see the module docstring). `judge`: the leak judge
+    behind the string guard (None: strings only)."""
 
     def __init__(
-        self, suite: Suite, problem: Problem, teacher: Teacher, turns: int, leak: str = "flag"
+        self,
+        suite: Suite,
+        problem: Problem,
+        teacher: Teacher,
+        turns: int,
+        leak: str = "flag",
+        judge: LeakJudge | None = None,
     ) -> None:
         self.suite, self.problem, self.teacher = suite, problem, teacher
-        self.max_turns, self.leak = turns, leak
+        self.max_turns, self.leak, self.judge = turns, leak, judge
         self.steps: list[Step] = []
         self.solved_turn: int | None = None
 
@@ -187,6 +203,12 @@ class DidacticEpisode:
     @property
     def records(self) -> list[TurnRecord]:
         return [step.record for step in self.steps]
+
+    @property
+    def clean(self) -> bool:
+        """No feedback the student read was flagged by the leak guard: a solve is a clean one
+        (`rl2f_eval.didactic.metrics.turn_scores`)."""
+        return not any(step.record.leak_shown for step in self.steps)
 
     async def step(
         self, attempt: str, student_tokens: int = 0, stop_reason: str | None = None
@@ -224,15 +246,21 @@ class DidacticEpisode:
         request = FeedbackRequest(
             self.suite, self.problem, record.attempt, record.answer, verdict, history
         )
-        guarded, source = await turn_feedback(self.teacher, request, self.leak)
+        guarded, source = await turn_feedback(self.teacher, request, self.leak, self.judge)
+        judge = guarded.judge
         record = record.model_copy(
             update=dict(
                 feedback=guarded.text,
                 teacher=source,
                 leak=guarded.leak,
                 leaked=guarded.leaked,
+                judge=judge.verdict if judge else None,
+                judge_reason=judge.reason if judge else None,
+                leak_shown=guarded.shown_flagged,
+                regenerations=guarded.regenerations,
                 original_feedback=guarded.original,
                 teacher_tokens=guarded.tokens,
+                judge_tokens=guarded.judge_tokens,
             )
         )
         message = retry_message(self.teacher, source, guarded.text, self.suite.answer_format)

@@ -1,10 +1,22 @@
 """The didactic metrics, defined once (numpy only, no Inspect).
 
 An episode's score (`turn_scores`) is `acc_at_k` for k = 1..N (solved at or before turn k),
-`gain`, `aulc` and the turn of first success. Every metric of a run is then a ratio of sums over
-problems, sum(numerator) / sum(denominator) (`metric_pairs`): a mean is sum(values) / sum(ones),
-the turn of first success is sum(solved turns) / sum(solved), the leak rate sum(leaks) /
-sum(feedback), the fix rate at turn k sum(newly solved) / sum(still open). The scorer computes
+`clean_acc_at_k` (the same, counting only clean solves), `gain`, `aulc` and the turn of first
+success.
+
+A solve is *clean* when none of the feedback the student read before the solving turn was
+flagged by the leak guard (the suite's string guard, or the LLM leak judge). An episode ends at
+its solve, so that is all the feedback of the episode: `clean_acc_at_k` is 1 when the episode was
+solved at or before turn k and the student never read flagged feedback, else 0. So
+clean_acc_at_1 = acc_at_1, and clean_acc_at_k <= acc_at_k; under `leak=redact` and
+`leak=regenerate` the student reads only text that passed the guard and the two are equal, under
+`leak=flag` (the default) acc_at_k - clean_acc_at_k is the share solved after the answer was
+given away. The leaderboard ranks by clean_acc_at_N.
+
+Every metric of a run is then a ratio of sums over problems, sum(numerator) / sum(denominator)
+(`metric_pairs`): a mean is sum(values) / sum(ones), the turn of first success is sum(solved
+turns) / sum(solved), the leak rate sum(leaks) / sum(feedback), the fix rate at turn k
+sum(newly solved) / sum(still open). The scorer computes
 the log's metrics from these pairs (`rl2f_eval.didactic.scoring`); results recompute them on the
 problems runs share and resample them (`rl2f_eval.results`), so both report the same numbers.
 """
@@ -52,17 +64,23 @@ def acc_columns(turns: int) -> list[str]:
     return [f"acc_at_{k}" for k in range(1, turns + 1)]
 
 
+def clean_acc_columns(turns: int) -> list[str]:
+    return [f"clean_{name}" for name in acc_columns(turns)]
+
+
 def score_columns(turns: int) -> list[str]:
     """Per-problem columns that are outcomes (averaged over epochs)."""
-    return [*acc_columns(turns), "gain", "aulc"]
+    return [*acc_columns(turns), *clean_acc_columns(turns), "gain", "aulc"]
 
 
-def turn_scores(solved_turn: int | None, max_turns: int) -> dict[str, float]:
-    """One episode's score: acc@k, gain, AULC and the turn it was solved at (0: unsolved)."""
+def turn_scores(solved_turn: int | None, max_turns: int, *, clean: bool) -> dict[str, float]:
+    """One episode's score: acc@k, clean acc@k, gain, AULC and the turn it was solved at (0:
+    unsolved). `clean`: the student read no feedback the leak guard flagged (see above)."""
     solved = solved_turn or 0
     acc = [float(0 < solved <= k) for k in range(1, max_turns + 1)]
     return {
         **{f"acc_at_{k}": value for k, value in enumerate(acc, start=1)},
+        **{f"clean_acc_at_{k}": value * clean for k, value in enumerate(acc, start=1)},
         "gain": acc[-1] - acc[0],
         "aulc": sum(acc) / len(acc),
         "solved_turn": float(solved),

@@ -1,8 +1,10 @@
 """The per-turn scorer and the learning-curve metrics of a didactic run.
 
-Per sample the score is a dict: `acc_at_k` (solved at or before turn k), `gain`, `aulc`, and the
-counts the summary metric needs. Inspect turns the dict keys into results: `acc_at_1..N`, `gain`
-and `aulc` with mean and stderr; `didactic_summary` adds `fix_rate_at_2..N`, `turns_to_solve`
+Per sample the score is a dict: `acc_at_k` (solved at or before turn k), `clean_acc_at_k` (the
+same, counting only clean solves: no feedback the leak guard flagged was read before the solving
+turn; `rl2f_eval.didactic.metrics`), `gain`, `aulc`, and the counts the summary metric needs.
+Inspect turns the dict keys into results: `acc_at_1..N`, `clean_acc_at_1..N`, `gain` and `aulc`
+with mean and stderr; `didactic_summary` adds `fix_rate_at_2..N`, `turns_to_solve`
 (with its stderr), `leak_rate` and the reply metrics (`format_failure_rate`, `empty_reply_rate`,
 `truncated_rate`: shares of the student's replies; `student_tokens`, `teacher_tokens`: output
 tokens per episode). A metric that is undefined for a run (no unsolved problems
@@ -98,6 +100,7 @@ def _defined(value: float) -> float | None:
 @scorer(
     metrics=[
         {"acc_at_*": [mean(), stderr()]},
+        {"clean_acc_at_*": [mean(), stderr()]},
         {"gain": [mean(), stderr()]},
         {"aulc": [mean(), stderr()]},
         didactic_summary(),
@@ -118,7 +121,7 @@ def didactic_scorer() -> Scorer:
                 f"the sample errored after {len(turns)} of {max_turns} turns (its error "
                 "is in the transcript); an errored episode is not scored as unsolved"
             )
-        value = turn_scores(solved, max_turns)
+        value = turn_scores(solved, max_turns, clean=not any(t.leak_shown for t in turns))
         # feedback that passed the leak guard (format reminders are fixed text, never checked)
         value["feedback_count"] = float(
             sum(t.feedback is not None and t.teacher != FORMAT_TEACHER for t in turns)

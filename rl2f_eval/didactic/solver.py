@@ -12,7 +12,7 @@ from inspect_ai.util import span
 from rl2f_eval.didactic.episode import DidacticEpisode, EpisodeArgs
 from rl2f_eval.didactic.store import DidacticStore
 from rl2f_eval.suites.base import Problem, Suite
-from rl2f_eval.teachers import make_teacher
+from rl2f_eval.teachers import LeakJudge, make_teacher
 
 ORACLE = "oracle"
 
@@ -38,9 +38,9 @@ def oracle_attempt(suite: Suite, problem: Problem, turn: int, right_from: int) -
 def didactic_loop(suite: Suite, teacher_retries: int = 2, **episode: Any) -> Solver:
     """Run a didactic episode per sample and record every turn in the sample store.
 
-    `episode`: the `EpisodeArgs` (turns, teacher, privileged, leak, oracle_turn). The student
-    sees only the problem, its own attempts and the feedback; the verifier alone decides
-    correctness; the teacher only writes feedback, which passes the leak guard. With
+    `episode`: the `EpisodeArgs` (turns, teacher, privileged, leak, leak_judge, oracle_turn).
+    The student sees only the problem, its own attempts and the feedback; the verifier alone
+    decides correctness; the teacher only writes feedback, which passes the leak guard. With
     `oracle_turn=K` an oracle replaces the student: wrong before turn K, the reference from K on.
     """
     args = EpisodeArgs.of(episode)
@@ -50,9 +50,10 @@ def didactic_loop(suite: Suite, teacher_retries: int = 2, **episode: Any) -> Sol
         retries=teacher_retries,
         cache=args.teacher_cache,
     )
+    judge = LeakJudge(retries=teacher_retries) if args.leak_judge else None
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        episode = DidacticEpisode(suite, problem_of(state), teacher, args.turns, args.leak)
+        episode = DidacticEpisode(suite, problem_of(state), teacher, args.turns, args.leak, judge)
         store = state.store_as(DidacticStore)
         store.max_turns = args.turns
         state.messages = [ChatMessageUser(content=episode.first_message())]

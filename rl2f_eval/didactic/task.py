@@ -45,5 +45,6 @@ def didactic_task(
         solver=didactic_loop(suite, teacher_retries=teacher_retries, **asdict(args)),
         scorer=didactic_scorer(),
         fail_on_error=fail_on_error,
+        sandbox=suite.task_sandbox,
         metadata={**suite.task_metadata, "suite": suite.name, "episode": asdict(args)},
     )

@@ -16,7 +16,10 @@ the conversation by the problem text; a record may carry its own "script" or "fa
 which then apply to that problem only. As a teacher (or self-critic) it replies `feedback`
 (or `critique`), where "{answer}" is replaced by the problem's reference answer: a deliberate leak.
 A list of replies answers the k-th request of one teacher conversation with its k-th entry (the
-last one repeats): the second is the reply to the teacher's request for a rewrite.
+last one repeats): the second is the reply to the teacher's request for a rewrite, or to the
+leak guard's notice that the feedback gave the answer away (`leak=regenerate`). As the leak
+judge it replies `judge` (default: a "VERDICT: NO LEAK"), a list answering the judge's k-th
+request of one conversation (the second: after the request to give a verdict line).
 `latency` (seconds) sleeps per call, to measure the harness under realistic concurrency.
 With `--max-tokens N` a reply longer than N words is cut to its first N, with stop reason
 `max_tokens` (an API's finish_reason=length).
@@ -58,6 +61,7 @@ SCRIPT_STEPS = ("right", "wrong", "garbled", "empty", "error", "huge", "bytes", 
 FAILURES = ("error", "hang")
 DEFAULT_FEEDBACK = "Check each step of your answer against the problem statement."
 DEFAULT_CRITIQUE = "I should re-check my reasoning step by step."
+DEFAULT_JUDGE = "REASON: The feedback points at the mistake without the answer.\nVERDICT: NO LEAK"
 GARBLED = "Hmm, let me think about something else entirely."
 NO_ANSWER = "I am not sure."
 # bytes a broken decoder lets through (lone surrogates), a replacement char, NUL, bidi overrides,
@@ -99,6 +103,7 @@ class ScriptedModel(ModelAPI):
         answers: str | list[dict[str, str]] | None = None,
         feedback: str | list[str] = DEFAULT_FEEDBACK,
         critique: str | list[str] = DEFAULT_CRITIQUE,
+        judge: str | list[str] = DEFAULT_JUDGE,
         latency: float = 0.0,
         fail_first: int = 0,
         failure: str = "error",
@@ -111,6 +116,7 @@ class ScriptedModel(ModelAPI):
         if model_args:
             raise ValueError(f"scripted model: unknown model args {sorted(model_args)}")
         self.script, self.feedback, self.critique = script_steps(script), feedback, critique
+        self.judge = judge
         if failure not in FAILURES:
             raise ValueError(f"failure must be one of {', '.join(FAILURES)}; got {failure!r}")
         self.latency, self.fail_first, self.failure = float(latency), int(fail_first), failure
@@ -145,6 +151,8 @@ class ScriptedModel(ModelAPI):
             return self._teacher_reply(self.feedback, turn, input)
         if system == prompts.SELF_CRITIQUE_SYSTEM:
             return self._teacher_reply(self.critique, turn, input)
+        if system == prompts.JUDGE_SYSTEM:
+            return self._teacher_reply(self.judge, turn, input)
         record = self._record(input)
         script = record.get("script", self.script)
         step = script[min(turn, len(script) - 1)]

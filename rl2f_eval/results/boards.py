@@ -18,7 +18,8 @@ from rl2f_eval.results.load import Results
 from rl2f_eval.results.problems import run_metrics
 from rl2f_eval.stats import CIMethod, Estimate, ratio_estimates, seed_for
 
-HEADLINE = ["acc_at_1", "acc_at_n", "gain", "aulc", "turns_to_solve", "leak_rate"]
+HEADLINE = ["acc_at_1", "acc_at_n", "clean_acc_at_n", "gain", "aulc", "turns_to_solve", "leak_rate"]
+CURVES = ("acc", "clean_acc", "fix_rate")
 REPLIES = list(REPLY_METRICS)
 """What the student's replies were like: format failures, empty and truncated replies (shares of
 all replies), student and teacher output tokens per episode. Absent from older logs (NaN)."""
@@ -30,9 +31,10 @@ RUN_COLUMNS = ["task", "student", "teacher", "turns"]
 class Summary:
     leaderboard: pd.DataFrame
     """One row per run: labels, n (problems used), n_run, and each headline metric with
-    `_low`/`_high` 95% bounds; sorted by task, then acc@N."""
+    `_low`/`_high` 95% bounds; ranked per task (`_ranked`: clean acc@N first)."""
     curves: pd.DataFrame
-    """Long form: one row per run, metric (acc or fix_rate) and turn k, with bounds."""
+    """Long form: one row per run, metric (acc, clean_acc or fix_rate) and turn k, with
+    bounds."""
     notes: list[str] = field(default_factory=list)
     method: CIMethod = CIMethod.bootstrap
     resamples: int = 2000
@@ -148,6 +150,7 @@ def _estimates(
     turns = int(run["turns"])
     pairs = run_metrics(samples, turns)
     pairs["acc_at_n"] = pairs[f"acc_at_{turns}"]
+    pairs["clean_acc_at_n"] = pairs[f"clean_acc_at_{turns}"]
     estimates = ratio_estimates(pairs, method, resamples, seed_for(seed, run["run"]))
     labels = {"task": label, **{c: run[c] for c in RUN_COLUMNS[1:]}}
     row = {
@@ -168,7 +171,7 @@ def _estimates(
         {**labels, "metric": metric, "k": k, "value": e.value}
         | {"low": e.low, "high": e.high, "run": run["run"]}
         for k in range(1, turns + 1)
-        for metric in ("acc", "fix_rate")
+        for metric in CURVES
         if not (metric == "fix_rate" and k == 1)
         for e in [estimates[f"{metric}_at_{k}"]]
     ]
@@ -176,12 +179,19 @@ def _estimates(
 
 
 def _ranked(board: pd.DataFrame) -> pd.DataFrame:
-    """By task, then best acc@N first."""
+    """By task, then best clean acc@N first: a row never ranks higher for solves that followed
+    feedback giving the answer away. Ties go to the lower leak rate (none given counts as 0),
+    then the better acc@1; never to raw acc@N, whose excess over clean acc@N is leaked solves."""
     if board.empty:
         return board
-    return board.sort_values(
-        ["task", "acc_at_n", "acc_at_1", "student", "teacher"],
-        ascending=[True, False, False, True, True],
-        na_position="last",
-        kind="stable",
-    ).reset_index(drop=True)
+    return (
+        board.assign(_leaks=board["leak_rate"].fillna(0))
+        .sort_values(
+            ["task", "clean_acc_at_n", "_leaks", "acc_at_1", "student", "teacher"],
+            ascending=[True, False, True, False, True, True],
+            na_position="last",
+            kind="stable",
+        )
+        .drop(columns="_leaks")
+        .reset_index(drop=True)
+    )

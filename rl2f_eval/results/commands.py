@@ -142,11 +142,13 @@ def leaderboard(
 ) -> None:
     """Leaderboard of every didactic run: one row per task, student, teacher and turn limit.
 
-    Columns: n, acc@1, acc@N, gain, AULC, turns to solve and leak rate, each with a 95%
-    confidence interval; rows sorted by acc@N. A second table per task shows the same rows'
-    replies: format failures, empty and truncated replies (shares of all replies), student and
-    teacher output tokens per episode. Writes OUT/leaderboard.md and OUT/leaderboard.csv (every
-    column, with interval bounds) and prints the Markdown.
+    Columns: n, acc@1, acc@N, clean acc@N, gain, AULC, turns to solve and leak rate, each with a
+    95% confidence interval. Rows are ranked by clean acc@N (solves that followed no feedback the
+    leak guard flagged), then lower leak rate, then acc@1: never by solves the teacher gave away.
+    A second table per task shows the same rows' replies: format failures and empty replies
+    (shares of all replies), truncated replies (of those whose stop reason is known), student
+    and teacher output tokens per episode. Writes OUT/leaderboard.md and OUT/leaderboard.csv
+    (every column, with interval bounds) and prints the Markdown.
     """
     from rl2f_eval.results.tables import leaderboard_markdown, write_leaderboard
 
@@ -172,13 +174,14 @@ def curves(
     """Per-turn learning curves: acc@k against k, one line per student and teacher, per task.
 
     Writes `OUT/curves/TASK_acc_by_turn.png` and `.svg` (with 95% bands),
-    `OUT/curves/TASK_fix_rate_by_turn.png` and `.svg` (of the problems still open after turn
-    k-1, the share solved at turn k, with 95% intervals), and the numbers behind them in
-    `OUT/curves/curves_by_turn.csv`. More than six runs of a task are drawn in panels, one per
-    teacher (six students at most per panel), each student in the same colour in every panel,
-    the legend beside them; `--student`/`--teacher` draw fewer. Where two task names give the
-    same file name (say `arithmetic (ops=+)` and `arithmetic (ops=*)`), each gets a short hash
-    of its name appended.
+    `OUT/curves/TASK_clean_acc_by_turn.png` and `.svg` (clean acc@k: only solves that followed no
+    feedback the leak guard flagged), `OUT/curves/TASK_fix_rate_by_turn.png` and `.svg` (of the
+    problems still open after turn k-1, the share solved at turn k, with 95% intervals), and the
+    numbers behind them in `OUT/curves/curves_by_turn.csv`. More than six runs of a task are
+    drawn in panels, one per teacher (six students at most per panel), each student in the same
+    colour in every panel, the legend beside them; `--student`/`--teacher` draw fewer. Where two
+    task names give the same file name (say `arithmetic (ops=+)` and `arithmetic (ops=*)`), each
+    gets a short hash of its name appended.
     """
     from rl2f_eval.results.plots import write_curves
 
@@ -209,9 +212,10 @@ def compare(
 ) -> None:
     """Paired comparison of run B against run A on the problems both scored.
 
-    Per turn k: acc@k of each, the difference B − A with a paired 95% interval and an exact
-    McNemar test; gain and AULC with a paired sign-flip permutation test; turns to solve and leak
-    rate with intervals. Like a paper's table of a trained model against its base.
+    Per turn k: acc@k and clean acc@k (only solves that followed no flagged feedback) of each,
+    the difference B − A with a paired 95% interval and an exact McNemar test; gain and AULC
+    with a paired sign-flip permutation test; turns to solve and leak rate with intervals. Like
+    a paper's table of a trained model against its base.
     """
     from rl2f_eval.results.compare import ComparisonError, compare_runs
     from rl2f_eval.results.load import load_results

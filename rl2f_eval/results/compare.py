@@ -1,13 +1,14 @@
 """Paired comparison of two runs on the problems both scored (a trained model against its base).
 
-Per turn k: acc@k of each run, the difference B − A with a paired 95% interval, and a paired
-test: exact McNemar on the problems only one run solved by turn k, with the interval that goes
-with it (exact given those problems: Clopper-Pearson on B's share of them); per-problem outcomes
-averaged over epochs fall back to the paired bootstrap (problems resampled together) and a
-sign-flip permutation test, which is McNemar's test on 0/1 outcomes. Gain and AULC get the
-bootstrap and the sign-flip test too. p-values are per metric, not adjusted for multiple
-comparisons. An interval of zero width is never printed: with a handful of problems, or none
-solved by only one run, the data cannot bound the difference, and a note says so.
+Per turn k: acc@k and clean acc@k (solves that followed no flagged feedback) of each run, the
+difference B − A with a paired 95% interval, and a paired test: exact McNemar on the problems
+only one run solved by turn k, with the interval that goes with it (exact given those problems:
+Clopper-Pearson on B's share of them); per-problem outcomes averaged over epochs fall back to
+the paired bootstrap (problems resampled together) and a sign-flip permutation test, which is
+McNemar's test on 0/1 outcomes. Gain and AULC get the bootstrap and the sign-flip test too.
+p-values are per metric, not adjusted for multiple comparisons. An interval of zero width is
+never printed: with a handful of problems, or none solved by only one run, the data cannot
+bound the difference, and a note says so.
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ class Comparison:
             f"- B: {self.b}",
             "",
             f"Paired on the {self.n} problems both runs scored. {self.ci_text}. "
-            "p: exact McNemar test on acc@k, paired sign-flip permutation test on the others "
+            "Clean acc@k counts only solves that followed no feedback the leak guard flagged. "
+            "p: exact McNemar test on acc@k and clean acc@k, paired sign-flip permutation test "
+            "on the others "
             "(per metric, not adjusted for multiple comparisons).",
             "",
             "| metric | A | B | B − A [95% CI] | p | test |",
@@ -76,7 +79,9 @@ class Comparison:
 
 def _display(metric: str) -> str:
     names = {"aulc": "AULC", "turns_to_solve": "turns to solve", "leak_rate": "leak rate"}
-    return names.get(metric, metric.replace("acc_at_", "acc@"))
+    return names.get(
+        metric, metric.replace("clean_acc_at_", "clean acc@").replace("acc_at_", "acc@")
+    )
 
 
 def _single_run(results: Results, name: str) -> pd.Series:
@@ -121,13 +126,14 @@ def compare_runs(
     turns = min(int(run_a["turns"]), int(run_b["turns"]))
     if run_a["turns"] != run_b["turns"]:
         notes.append(
-            f"A allows {run_a['turns']} turns and B {run_b['turns']}: acc@k is compared up to "
-            f"k = {turns}; gain, AULC and turns to solve are not comparable and left out"
+            f"A allows {run_a['turns']} turns and B {run_b['turns']}: acc@k and clean acc@k are "
+            f"compared up to k = {turns}; gain, AULC, turns to solve and leak rate are not "
+            "comparable and left out"
         )
     pairs_a, pairs_b = (
         _pairs(results, int(run["turns"]), shared) for results, run in ((a, run_a), (b, run_b))
     )
-    metrics = [f"acc_at_{k}" for k in range(1, turns + 1)]
+    metrics = [f"{acc}_at_{k}" for acc in ("acc", "clean_acc") for k in range(1, turns + 1)]
     if run_a["turns"] == run_b["turns"]:
         metrics += ["gain", "aulc", "turns_to_solve", "leak_rate"]
     rng = seed_for(seed, run_a["run"] + run_b["run"])
@@ -189,7 +195,7 @@ def _paired_test(
     if metric in ("turns_to_solve", "leak_rate"):
         return np.nan, "—", None  # ratios over different subsets of problems: interval only
     binary = np.isin(a, (0, 1)).all() and np.isin(b, (0, 1)).all()
-    if metric.startswith("acc_at_") and binary:
+    if metric.startswith(("acc_at_", "clean_acc_at_")) and binary:
         a_only, b_only = int(np.sum((a == 1) & (b == 0))), int(np.sum((a == 0) & (b == 1)))
         low, high = mcnemar_interval(a_only, b_only, len(a))
         exact = Estimate(float(np.mean(b) - np.mean(a)), low, high)

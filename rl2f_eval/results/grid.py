@@ -1,10 +1,10 @@
 """A student x teacher grid from a leaderboard: one table and one heatmap per task and metric.
 
 Rows are students, columns teachers (as the leaderboard labels them; the "model: " of a model
-teacher is dropped), cells a leaderboard metric: by default acc@N and gain, each on the problems
-the task's runs share. Markdown shows values; the CSV (long form: one line per pair) holds the
-95% interval bounds and `n`. The heatmap writes each value in its cell, with sizes that grow with
-the grid, so a 13 x 13 grid stays readable.
+teacher is dropped), cells a leaderboard metric: by default clean acc@N and gain, each on the
+problems the task's runs share. Markdown shows values; the CSV (long form: one line per pair)
+holds the 95% interval bounds and `n`. The heatmap writes each value in its cell, with sizes that
+grow with the grid, so a 13 x 13 grid stays readable.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from rl2f_eval.results.boards import Summary
 from rl2f_eval.results.plots import FORMATS, file_names
 from rl2f_eval.results.tables import COLUMNS, number
 
-GRID_METRICS = ("acc_at_n", "gain")
-"""The grid's default cells. Clean accuracy (a solve after flagged feedback does not count) is
-the headline once the metrics have it: then the first entry becomes its column."""
+GRID_METRICS = ("clean_acc_at_n", "gain")
+"""The grid's default cells: clean acc@N (a solve after flagged feedback does not count, so no
+teacher ranks high by giving answers away) and gain."""
 
 
 class GridError(ValueError):

@@ -28,7 +28,7 @@ from inspect_ai.log import (
     read_eval_log,
 )
 
-from rl2f_eval.didactic.metrics import REQUIRED_COUNTS, score_columns
+from rl2f_eval.didactic.metrics import REQUIRED_COUNTS, acc_columns
 
 SCORER = "didactic_scorer"
 # Task args that set up the episode (turns, teacher, privileged, leak, ...) tell runs apart; all
@@ -130,19 +130,23 @@ def _turns(args: Mapping[str, Any]) -> int:
     return turns
 
 
-def teacher_role(log: EvalLog) -> tuple[Any, str | None]:
-    """The model bound to the log's `teacher` role (None: unbound), and a note when the role was
-    a list: Inspect ran the first model (rl2f-eval refuses such roles since)."""
-    role = (log.eval.model_roles or {}).get("teacher")
+def bound_role(log: EvalLog, name: str) -> tuple[Any, str | None]:
+    """The model bound to the log's role `name` (None: unbound), and a note when the role was a
+    list: Inspect ran the first model (rl2f-eval refuses a list-valued teacher role since)."""
+    role = (log.eval.model_roles or {}).get(name)
     if not isinstance(role, list):
         return role, None
     if not role:
-        return None, "its teacher role is an empty list; read as unbound"
+        return None, f"its {name} role is an empty list; read as unbound"
     names = ", ".join(str(getattr(r, "model", r)) for r in role)
     return role[0], (
-        f"its teacher role names {len(role)} models ({names}); Inspect gave every teacher "
+        f"its {name} role names {len(role)} models ({names}); Inspect gave every {name} "
         f"call to the first, {role[0].model}, so the row is labelled with it"
     )
+
+
+def teacher_role(log: EvalLog) -> tuple[Any, str | None]:
+    return bound_role(log, "teacher")
 
 
 def run_identity(log: EvalLog) -> dict[str, Any]:
@@ -178,6 +182,11 @@ def run_identity(log: EvalLog) -> dict[str, Any]:
             teacher += ", unprivileged"
     if args.get("leak", "flag") != "flag":
         teacher += f", leak={args['leak']}"
+    if args.get("leak_judge") is True:
+        judge, _ = bound_role(log, "judge")
+        if judge is not None:
+            teacher_details |= _model_details("judge", judge.model, judge.args, judge.config)
+        teacher += f", leak judge: {judge.model if judge is not None else 'the teacher'}"
     teacher_details |= {
         k: _render(v)
         for k, v in args.items()
@@ -286,25 +295,46 @@ def _read_log(
         status = STATUS_TEXT.get(header.status, f"ended with status {header.status}")
         notes.append(f"{name}: no samples yet (the run {status}); skipped")
         return None
-    if (role_note := teacher_role(header)[1]) is not None:
-        notes.append(f"{name}: {role_note}")
+    for role in ("teacher", "judge"):
+        if (role_note := bound_role(header, role)[1]) is not None:
+            notes.append(f"{name}: {role_note}")
     scored = _scored(name, header, frame, identity["turns"], notes)
     created = pd.Timestamp(header.eval.created)
     row = {**identity, "log": location, "created": created, "status": header.status}
     scored = scored.rename(columns=lambda c: c.removeprefix("score_"))
     scored = scored.drop(columns=["error", "sample_id", "eval_id"], errors="ignore")
+    scored = with_clean_acc(scored, str((header.eval.task_args or {}).get("leak", "flag")))
     return row, scored.assign(
         run=identity["run"], board=identity["board"], log=location, created=created
     )
 
 
 def _has_scores(frame: pd.DataFrame, turns: int) -> pd.Series:
-    """Which samples hold a number for every score key a run of `turns` turns needs."""
-    needed = [f"score_{key}" for key in [*score_columns(turns), *REQUIRED_COUNTS]]
+    """Which samples hold a number for every score key a run of `turns` turns needs (clean
+    acc@k is derived where a log predates it: `with_clean_acc`)."""
+    needed = [f"score_{key}" for key in [*acc_columns(turns), "gain", "aulc", *REQUIRED_COUNTS]]
     if any(column not in frame for column in needed):
         return pd.Series(False, index=frame.index)
     values = frame[needed].apply(pd.to_numeric, errors="coerce")
     return values.notna().all(axis=1)
+
+
+def with_clean_acc(scored: pd.DataFrame, leak: str) -> pd.DataFrame:
+    """`scored` with `clean_acc_at_k` (`rl2f_eval.didactic.metrics`) for logs scored before it
+    existed, derived exactly from their counts: the leak guard was then the string guard alone,
+    and the student read flagged feedback exactly when a `leak=flag` run flagged any (`redact`
+    and `regenerate` showed only text that passed the guard)."""
+    acc = [c for c in scored if c.startswith("acc_at_")]
+    if scored.empty or all(
+        f"clean_{c}" in scored and scored[f"clean_{c}"].notna().all() for c in acc
+    ):
+        return scored
+    clean = (scored["leak_count"] == 0).astype(float) if leak == "flag" else 1.0
+    # a log can hold both (`inspect eval-retry` of an older log keeps its finished samples)
+    derived = {f"clean_{c}": scored[c] * clean for c in acc}
+    return scored.assign(
+        **{k: scored[k].fillna(v) if k in scored else v for k, v in derived.items()}
+    )
 
 
 def _scored(

@@ -1,4 +1,5 @@
-"""Per-turn learning curves (acc@k against k) and fix rates, one figure per task, PNG and SVG.
+"""Per-turn learning curves (acc@k and clean acc@k against k) and fix rates, one figure per task
+and metric, PNG and SVG.
 
 Up to `MAX_LINES` runs share one panel. More are drawn in panels, one per teacher (split when
 a teacher has more students than `MAX_LINES`), each student in the same colour and marker in
@@ -31,10 +32,19 @@ MAX_LINES = 6
 PANEL_COLUMNS = 3
 YLABELS = {
     "acc": "acc@k: share solved by turn k",
+    "clean_acc": "clean acc@k: solved by turn k, cleanly",
     "fix_rate": "fix rate: share of open problems\nsolved at turn k",
 }
-TITLES = {"acc": "learning curves", "fix_rate": "fix rate per turn"}
-FILE_SUFFIXES = {"acc": "_acc_by_turn", "fix_rate": "_fix_rate_by_turn"}
+TITLES = {
+    "acc": "learning curves",
+    "clean_acc": "clean learning curves",
+    "fix_rate": "fix rate per turn",
+}
+FILE_SUFFIXES = {
+    "acc": "_acc_by_turn",
+    "clean_acc": "_clean_acc_by_turn",
+    "fix_rate": "_fix_rate_by_turn",
+}
 CSV_NAME = "curves_by_turn.csv"
 
 
@@ -104,11 +114,11 @@ def _styles(keys: list[str]) -> dict[str, tuple[object, str]]:
 
 
 def _draw(axes, line: pd.DataFrame, offset: float, colour, marker: str, metric: str) -> object:
-    """One run: a line with a 95% band (acc@k); points with 95% whiskers where a band cannot
-    show (the fix rate, a per-turn share; a curve of one point)."""
+    """One run: a line with a 95% band (acc@k, clean acc@k); points with 95% whiskers where a
+    band cannot show (the fix rate, a per-turn share; a curve of one point)."""
     x = line["k"].to_numpy(dtype=float) + offset
     value = line["value"].to_numpy(dtype=float)
-    if metric == "acc" and len(line) > 1:
+    if metric != "fix_rate" and len(line) > 1:
         (handle,) = axes.plot(x, value, marker=marker, color=colour, markersize=5)
         axes.fill_between(x, line["low"], line["high"], alpha=0.15, color=colour)
         return handle
@@ -180,8 +190,9 @@ def _figure(task: str, curves: pd.DataFrame, metric: str, ci_text: str) -> Figur
 
 
 def write_curves(summary: Summary, out: Path) -> list[Path]:
-    """Write `curves/<task>_acc_by_turn.{png,svg}`, `curves/<task>_fix_rate_by_turn.{png,svg}`
-    and `curves/curves_by_turn.csv`."""
+    """Write `curves/<task>_acc_by_turn.{png,svg}`, `curves/<task>_clean_acc_by_turn.{png,svg}`
+    (clean acc@k: solves that followed no flagged feedback),
+    `curves/<task>_fix_rate_by_turn.{png,svg}` and `curves/curves_by_turn.csv`."""
     folder = out / "curves"
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -12,6 +12,7 @@ from rl2f_eval.results.boards import Summary
 COLUMNS = {  # metric -> (header, decimals)
     "acc_at_1": ("acc@1", 3),
     "acc_at_n": ("acc@N", 3),
+    "clean_acc_at_n": ("clean acc@N", 3),
     "gain": ("gain", 3),
     "aulc": ("AULC", 3),
     "turns_to_solve": ("turns to solve", 2),
@@ -76,8 +77,10 @@ def leaderboard_markdown(summary: Summary, sources: list[str]) -> str:
         "# rl2f-eval leaderboard",
         "",
         f"From the didactic logs under {', '.join(f'`{s}`' for s in sources)}. "
-        "One row per task, student, teacher and turn limit, best acc@N (accuracy after the "
-        "last turn) first. `n` is the number of problems the row is scored on. "
+        "One row per task, student, teacher and turn limit, best clean acc@N first: accuracy "
+        "after the last turn counting only clean solves, those that followed no feedback the "
+        "leak guard flagged (ties: lower leak rate, then acc@1). "
+        "`n` is the number of problems the row is scored on. "
         f"{summary.ci_text}.",
     ]
     if summary.leaderboard.empty:

@@ -2,7 +2,7 @@
 
 `run_python(code, stdin, limits)` runs Python source in a fresh process tree and returns what it
 printed, its exit status and its structured results; see `local.py` for how, and the README
-(Sandbox) for the isolation each layer gives. `harness.py` and `testrun.py` run test suites in it.
+(Sandbox) for the isolation each layer gives. The coding suite runs its judge in it.
 """
 
 from rl2f_eval.sandbox.local import (

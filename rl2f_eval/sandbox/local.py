@@ -3,14 +3,15 @@
 One run = one fresh process tree, launched as
 
     [setpriv --reuid=65534 ...]   only when we are root: the sandbox never runs as root
-    [unshare --user --net --pid --fork --kill-child --mount-proc ...]   where the kernel allows
-    python -I -S -c BOOTSTRAP CONFIG CODE
+    [unshare --user --keep-caps --net --pid --ipc --fork --kill-child --mount-proc ...]
+    python -I -S -c BOOTSTRAP WORKDIR CONFIG CODE
 
-with a clean environment, stdin/stdout/stderr on pipes, a private working directory removed
-afterwards, and its own session. BOOTSTRAP applies `confine.py` (rlimits, no_new_privs, Landlock)
-and then runs CODE. The parent enforces the wall-clock limit and the output caps and kills the
-whole tree when one is hit (the pid namespace makes that kill complete: when the launcher dies the
-kernel kills every process in the namespace).
+with a clean environment, stdin/stdout/stderr on pipes, a private working directory (a size-capped
+tmpfs inside, removed with the sandbox), and its own session. BOOTSTRAP (`bootstrap.py` after
+`confine.py`) is the sandbox's init: it confines, forks the process that runs CODE and supervises
+it (wall clock, CPU budget of the whole sandbox, the host's lifeline). The parent enforces the
+wall-clock limit and the output caps too and kills the whole tree when one is hit (the pid
+namespace makes that kill complete: when its init dies the kernel kills every process in it).
 
 Which launcher works depends on the machine (user namespaces may be disabled, the interpreter may
 live where an unprivileged user cannot read it): `plan()` probes the candidates once, strongest
@@ -25,6 +26,7 @@ import json
 import logging
 import marshal
 import os
+import re
 import selectors
 import shutil
 import signal
@@ -36,16 +38,21 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from rl2f_eval.sandbox.bootstrap import remove_tree
+
 logger = logging.getLogger(__name__)
 
 NOBODY = 65534
 """The unprivileged user the sandbox runs as when the harness runs as root."""
 
 ISOLATION_MODES = ("auto", "strict")
-STRICT_LAYERS = ("userns", "netns", "pidns", "landlock-fs", "process-cap")
+STRICT_LAYERS = (
+    "userns", "netns", "pidns", "ipcns", "landlock-fs", "seccomp", "process-cap", "disk-cap",
+    "cpu-budget",
+)  # fmt: skip
 
-# what runs first in every sandbox: confine the process, then fork and run the code
-_BOOTSTRAP = (
+# what runs first in every sandbox (init): confine, fork the process that runs the code, supervise
+BOOTSTRAP = (
     "\n".join((Path(__file__).parent / name).read_text() for name in ("confine.py", "bootstrap.py"))
     + "\nmain()\n"
 )
@@ -57,12 +64,15 @@ class SandboxUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-run resource limits. Memory and file size are per process and per file."""
+    """Per-run resource limits: CPU time, wall time and disk for the whole sandbox; memory per
+    process, file size per file."""
 
     wall_s: float = 30.0
-    """Wall-clock seconds for the whole run, enforced by the parent (kills the process tree)."""
+    """Wall-clock seconds for the whole run, enforced by the parent (kills the process tree) and,
+    a second later, by the sandbox's init (so it ends even when the parent is gone)."""
     cpu_s: int = 20
-    """CPU seconds (RLIMIT_CPU)."""
+    """CPU seconds of the whole sandbox, all its processes together (init counts them), and of
+    each process (RLIMIT_CPU)."""
     memory_mb: int = 1024
     """Address space per process in MiB (RLIMIT_AS)."""
     processes: int = 32
@@ -73,6 +83,10 @@ class Limits:
     """Bytes of the results channel kept; more kills the run."""
     file_bytes: int = 16 << 20
     """Largest file the sandbox may write (RLIMIT_FSIZE)."""
+    disk_bytes: int = 64 << 20
+    """Bytes of all files in the working directory together (the size of its tmpfs)."""
+    disk_inodes: int = 16384
+    """Files and directories in the working directory together."""
     open_files: int = 256
     """Open file descriptors (RLIMIT_NOFILE)."""
 
@@ -80,13 +94,18 @@ class Limits:
 @dataclass
 class SandboxResult:
     exit_code: int | None
-    """The exit status; negative: killed by that signal; None: never started."""
+    """The exit status; negative: killed by that signal (SIGXCPU when the sandbox used up its
+    CPU budget, SIGKILL when it ran out of time); None: never started."""
     stdout: bytes = b""
     stderr: bytes = b""
     results: bytes = b""
     """What the code wrote to the results channel (fd `SANDBOX["results_fd"]`)."""
+    status: bytes = b""
+    """What the sandbox's init reported on its own channel (how the code ended, CPU used)."""
     timed_out: bool = False
     """The wall-clock limit was hit and the run was killed."""
+    cpu_exceeded: bool = False
+    """The whole sandbox used more than its CPU budget and was killed."""
     output_exceeded: str | None = None
     """The stream ("stdout", "stderr", "results") whose cap was hit (the run was killed)."""
     wall_s: float = 0.0
@@ -98,15 +117,19 @@ class SandboxResult:
     @property
     def records(self) -> list[dict]:
         """The JSON-line records of the results channel (malformed lines are skipped)."""
-        records = []
-        for line in self.results.decode("utf-8", "replace").splitlines():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(record, dict):
-                records.append(record)
-        return records
+        return _records(self.results)
+
+
+def _records(data: bytes) -> list[dict]:
+    records = []
+    for line in data.decode("utf-8", "replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    return records
 
 
 @dataclass(frozen=True)
@@ -120,6 +143,11 @@ class Plan:
     launcher_layers: tuple[str, ...]
     confined_layers: tuple[str, ...] = ()
     python_version: str = ""
+
+    @property
+    def mounts(self) -> bool:
+        """The launcher keeps the user namespace's capabilities for init to mount the tmpfs."""
+        return "--keep-caps" in self.prefix
 
     @property
     def layers(self) -> tuple[str, ...]:
@@ -169,20 +197,29 @@ def _launchers() -> list[tuple[tuple[str, ...], int | None, tuple[str, ...]]]:
     unshare = shutil.which("unshare")
     candidates = []
     if unshare:
-        namespaces = ("--net", "--pid", "--fork", "--kill-child")
-        for user in ("--map-current-user", "--map-root-user"):
-            for proc in (("--mount-proc",), ()):
-                prefix = (unshare, "--user", user, *namespaces, *proc, "--")
-                layers = ("userns", "netns", "pidns", *(("private-proc",) if proc else ()))
-                candidates.append((drop + prefix, NOBODY if drop else None, base + layers))
+        namespaces = ("--net", "--pid", "--ipc", "--fork", "--kill-child")
+        layers = ("userns", "netns", "pidns", "ipcns")
+        for user, caps, proc in (
+            ("--map-current-user", ("--keep-caps",), ("--mount-proc",)),  # util-linux >= 2.38
+            ("--map-current-user", (), ("--mount-proc",)),
+            ("--map-root-user", (), ("--mount-proc",)),
+            ("--map-current-user", (), ()),  # where /proc cannot be mounted
+        ):
+            prefix = (unshare, "--user", user, *caps, *namespaces, *proc, "--")
+            found = layers + (("private-proc",) if proc else ())
+            candidates.append((drop + prefix, NOBODY if drop else None, base + found))
     # no namespaces: rlimits and Landlock only; RLIMIT_NPROC then counts the user's processes
     candidates.append((drop, NOBODY if drop else None, base if drop else ()))
     return candidates
 
 
 def _launch(plan: Plan, code: str, stdin: bytes, limits: Limits) -> SandboxResult:
-    workdir = tempfile.mkdtemp(prefix="rl2f-sandbox-")
-    read_fd, write_fd = os.pipe()
+    workdir = tempfile.mkdtemp(prefix=_workdir_prefix())
+    results_r, results_w = os.pipe()
+    status_r, status_w = os.pipe()
+    # never written: init sees it close when this process dies, however it dies, and ends the
+    # sandbox (os.pipe's descriptors are not inherited by other processes this one starts)
+    lifeline_r, lifeline_w = os.pipe()
     start = time.monotonic()
     try:
         if plan.run_as is not None:
@@ -190,17 +227,21 @@ def _launch(plan: Plan, code: str, stdin: bytes, limits: Limits) -> SandboxResul
         config = {
             "limits": asdict(limits),
             "workdir": workdir,
-            "results_fd": write_fd,
+            "results_fd": results_w,
+            "status_fd": status_w,
+            "lifeline_fd": lifeline_r,
+            "mount": plan.mounts,
         }
-        argv = [*plan.prefix, plan.python, "-I", "-S", "-c", _BOOTSTRAP]
-        argv += [marshal.dumps(config).hex(), code]
+        bootstrap, program, tail = _program(plan, code, config)
+        argv = [*plan.prefix, plan.python, "-I", "-S", "-c", bootstrap]
+        argv += [workdir, marshal.dumps(config).hex(), program, *tail]
         try:
             process = subprocess.Popen(
                 argv,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                pass_fds=(write_fd,),
+                pass_fds=(results_w, status_w, lifeline_r),
                 cwd=workdir,
                 env=_clean_env(workdir),
                 start_new_session=True,  # its own process group: one kill reaches all of it
@@ -208,27 +249,55 @@ def _launch(plan: Plan, code: str, stdin: bytes, limits: Limits) -> SandboxResul
         except OSError as error:
             return SandboxResult(exit_code=None, stderr=str(error).encode())
         finally:
-            os.close(write_fd)
-        result = _communicate(process, read_fd, stdin, limits, start)
+            for fd in (results_w, status_w, lifeline_r):
+                os.close(fd)
+        result = _communicate(process, {"results": results_r, "status": status_r}, stdin, limits)
+        result.wall_s = time.monotonic() - start
         result.layers = list(plan.launcher_layers)
         return result
     finally:
-        os.close(read_fd)
+        for fd in (results_r, status_r, lifeline_w):
+            os.close(fd)
         _remove(workdir)
 
 
+_STUB = "import marshal, sys\nexec(marshal.loads(bytes.fromhex(sys.argv.pop())))\n"
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(source: str, filename: str) -> str | None:
+    """`source` compiled here, as hex `marshal` data; None when it does not compile (the
+    sandbox then compiles it and reports the error as it would)."""
+    try:
+        return marshal.dumps(compile(source, filename, "exec")).hex()
+    except Exception:  # SyntaxError, ValueError (NUL bytes), RecursionError, MemoryError
+        return None
+
+
+def _program(plan: Plan, code: str, config: dict) -> tuple[str, str, list[str]]:
+    """(what -c runs, the code, what comes after): the bootstrap and the code go compiled when
+    the sandbox's interpreter reads this one's bytecode (same minor version), so that no run
+    pays for compiling them again (the coding judge's two: about 15 ms of CPU per run)."""
+    same = plan.python_version.split(".")[:2] == [str(v) for v in sys.version_info[:2]]
+    bootstrap = _compiled(BOOTSTRAP, "<bootstrap>") if same else None
+    program = _compiled(code, "<sandbox>") if same else None
+    config["compiled"] = program is not None
+    if bootstrap is None:
+        return BOOTSTRAP, program or code, []
+    return _STUB, program or code, [bootstrap]
+
+
 def _communicate(
-    process: subprocess.Popen, results_fd: int, stdin: bytes, limits: Limits, start: float
+    process: subprocess.Popen, channels: dict[str, int], stdin: bytes, limits: Limits
 ) -> SandboxResult:
-    """Feed stdin, collect the three output streams under their caps, enforce the deadline."""
+    """Feed stdin, collect the output streams and channels under their caps, enforce the
+    deadline."""
     assert process.stdin and process.stdout and process.stderr
+    start = time.monotonic()
     caps = {"stdout": limits.output_bytes, "stderr": limits.output_bytes}
-    caps["results"] = limits.results_bytes
-    streams = {
-        process.stdout.fileno(): "stdout",
-        process.stderr.fileno(): "stderr",
-        results_fd: "results",
-    }
+    caps.update({name: limits.results_bytes for name in channels})
+    streams = {process.stdout.fileno(): "stdout", process.stderr.fileno(): "stderr"}
+    streams.update({fd: name for name, fd in channels.items()})
     data: dict[str, bytearray] = {name: bytearray() for name in caps}
     selector = selectors.DefaultSelector()
     for fd, name in streams.items():
@@ -290,9 +359,9 @@ def _communicate(
         stdout=bytes(data["stdout"]),
         stderr=bytes(data["stderr"]),
         results=bytes(data["results"]),
+        status=bytes(data.get("status", b"")),
         timed_out=timed_out,
         output_exceeded=exceeded,
-        wall_s=time.monotonic() - start,
         cpu_s=cpu_s,
     )
 
@@ -326,15 +395,44 @@ def _kill(process: subprocess.Popen) -> None:
 
 
 def _remove(workdir: str) -> None:
-    def retry(function, path, _exc_info) -> None:  # code may chmod its files to 000
-        try:
-            os.chmod(os.path.dirname(path), 0o700)
-            os.chmod(path, 0o700)
-            function(path)
-        except OSError:
-            pass
+    """Remove a run's work dir (usually an empty mount point: the files were in the sandbox's
+    tmpfs); never raises."""
+    if not remove_tree(workdir):
+        logger.warning("sandbox: could not remove %s", workdir)
 
-    shutil.rmtree(workdir, onerror=retry)
+
+_STALE = re.compile(r"rl2f-sandbox-(\d+)-(\d+)-")
+
+
+def _start_time(pid: int) -> str | None:
+    """When process `pid` started (clock ticks since boot): with the pid, names one process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return None
+    return stat[stat.rindex(b")") + 2 :].split()[19].decode()
+
+
+def _workdir_prefix() -> str:
+    """Work dirs name the process that made them, so that a later run can tell a dead run's."""
+    return f"rl2f-sandbox-{os.getpid()}-{_start_time(os.getpid())}-"
+
+
+def sweep_stale_workdirs() -> int:
+    """Remove the work dirs of runs whose harness died before removing them (killed, or the
+    machine stopped); returns how many. Runs once per process, when the sandbox is first used."""
+    swept = 0
+    try:
+        entries = list(os.scandir(tempfile.gettempdir()))
+    except OSError:
+        return 0
+    for entry in entries:
+        match = _STALE.match(entry.name)
+        if match and _start_time(int(match[1])) != match[2] and remove_tree(entry.path):
+            swept += 1
+    if swept:
+        logger.info("sandbox: removed %d work dirs of runs that had died", swept)
+    return swept
 
 
 _PROBE = "import sys\nsys.stdout.write('ok')\n"
@@ -345,11 +443,13 @@ def plan() -> Plan:
     """The strongest launcher that works here (probed once per process, about 50 ms)."""
     if not sys.platform.startswith("linux"):
         raise SandboxUnavailable(f"the sandbox needs Linux; this is {sys.platform}")
+    sweep_stale_workdirs()
     failures = []
     for prefix, run_as, layers in _launchers():
         for python in _interpreters():
             candidate = Plan(prefix, python, run_as, layers)
             result = _launch(candidate, _PROBE, b"", Limits(wall_s=20))
+            account(result, candidate.launcher_layers)
             confined = next((r for r in result.records if r.get("event") == "confined"), None)
             if result.exit_code == 0 and result.stdout == b"ok" and confined:
                 found = Plan(
@@ -426,21 +526,24 @@ def run_python(
     data = stdin.encode() if isinstance(stdin, str) else stdin
     with _slots:
         result = _launch(found, code, data, limits or Limits())
-    _account(result, found)
+    account(result, found.launcher_layers)
     return result
 
 
-def _account(result: SandboxResult, found: Plan) -> None:
-    """Take the code's own exit status and CPU time from the bootstrap's report, when there is
-    one (the launcher's status says how the launcher ended, not the code)."""
-    # the bootstrap writes the first `confined` and the last `exit` record (the code cannot
-    # write before the first, and the bootstrap writes after the code has ended)
+def account(result: SandboxResult, launcher_layers: tuple[str, ...] = ()) -> None:
+    """Take the code's own exit status and the sandbox's CPU time from init's report, when there
+    is one (the launcher's status says how init ended, not the code), and the layers the child
+    reported before any code ran."""
     confined = next((r for r in result.records if r.get("event") == "confined"), None)
-    ended = next((r for r in reversed(result.records) if r.get("event") == "exit"), None)
-    result.layers = list(found.launcher_layers) + list(
-        confined.get("layers", []) if confined else []
-    )
-    if ended and isinstance(ended.get("status"), int):
+    ended = next((r for r in _records(result.status) if r.get("event") == "exit"), None)
+    result.layers = list(launcher_layers) + list(confined.get("layers", []) if confined else [])
+    if ended is None:
+        return
+    if isinstance(ended.get("cpu_s"), int | float):
+        result.cpu_s = max(result.cpu_s, float(ended["cpu_s"]))
+    if ended.get("reason") == "cpu":  # init ended the sandbox: as the CPU limit would have
+        result.cpu_exceeded, result.exit_code = True, -signal.SIGXCPU
+    elif ended.get("reason") == "wall":
+        result.timed_out, result.exit_code = True, -signal.SIGKILL
+    elif isinstance(ended.get("status"), int):
         result.exit_code = ended["status"]
-        if isinstance(ended.get("cpu_s"), int | float):
-            result.cpu_s = max(result.cpu_s, float(ended["cpu_s"]))

@@ -66,6 +66,12 @@ class Suite(ABC):
     """Facts about this run of the suite for the log's task metadata (set per instance)."""
     oracle_unavailable: str | None = None
     """Why oracle mode (`-T oracle_turn`) cannot run on these problems; None: it can."""
+    task_sandbox: str | None = None
+    """The Inspect sandbox the task runs in (`Task(sandbox=...)`; the CLI's `--sandbox` overrides
+    it); None: none needed."""
+    episode_defaults: Mapping[str, Any] = MappingProxyType({})
+    """Episode arguments whose default differs for this suite's task (games: `teacher=verifier`,
+    the environment's own answer, as in the paper's agent tasks)."""
 
     @abstractmethod
     def samples(self) -> list[Sample]:

@@ -87,8 +87,9 @@ def coding(
         n: the first n problems (after a shuffle with seed, if given); default all.
         seed: shuffle the problems with this seed before taking n.
         reveal: what the verifier teacher shows of the first failing test: input, full or none.
-        sandbox: auto (warn about missing isolation layers) or strict (refuse to run without
-            all of them).
+        sandbox: auto (our sandbox; warn about missing isolation layers), strict (our sandbox;
+            refuse to run without all of them) or inspect (the same judge in Inspect's
+            sandbox(): docker unless --sandbox names another provider).
         timeout: CPU seconds per test.
     """
     from rl2f_eval.sandbox import describe
@@ -106,7 +107,12 @@ def coding(
         sandbox=sandbox,
         timeout=timeout,
     )
-    suite.task_metadata = {"reveal": reveal, "sandbox": describe()}
+    if sandbox == "inspect":
+        suite.task_sandbox = "docker"
+        described = {"launcher": "inspect sandbox()"}
+    else:
+        described = describe()
+    suite.task_metadata = {"reveal": reveal, "sandbox": described}
     if dataset == "livecodebench":
         suite.oracle_unavailable = "oracle mode needs reference solutions; LiveCodeBench ships none"
     return suite

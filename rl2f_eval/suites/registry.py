@@ -24,6 +24,7 @@ from rl2f_eval.suites.base import Suite
 SUITES: dict[str, str] = {
     "arithmetic": "rl2f_eval.suites.arithmetic:ArithmeticSuite",
     "coding": "rl2f_eval.suites.entries:coding",
+    "games": "rl2f_eval.suites.games:GameSuite",
     "hard_math": "rl2f_eval.suites.entries:hard_math",
     "maze": "rl2f_eval.suites.maze:MazeSuite",
     "puzzles": "rl2f_eval.suites.puzzles:puzzles",

@@ -25,14 +25,14 @@ TEACHER_CACHE_EXPIRY = "1Y"
 Inspect's default as None)."""
 
 
-def teacher_cache_policy(setting: bool | str | None) -> CachePolicy | bool | None:
+def teacher_cache_policy(setting: bool | str | CachePolicy | None) -> CachePolicy | bool | None:
     """Inspect's model-output cache policy for teacher calls from the `teacher_cache` task
-    argument: None leaves it to Inspect's settings (a `cache:` in the teacher's role, or
-    `--cache`, which also caches the student); false never caches; true or an expiry (`30D`,
-    `1Y`) caches with that expiry. The policy is shared by every epoch (`per_epoch=False`): the
-    same attempt in the same conversation gets the same feedback, whatever the epoch, the rerun or
-    the student that wrote it."""
-    if setting is None or setting is False:
+    argument (or a policy, as it is): None leaves it to Inspect's settings (a `cache:` in the
+    teacher's role, or `--cache`, which also caches the student); false never caches; true or an
+    expiry (`30D`, `1Y`) caches with that expiry. The policy is shared by every epoch
+    (`per_epoch=False`): the same attempt in the same conversation gets the same feedback,
+    whatever the epoch, the rerun or the student that wrote it."""
+    if setting is None or setting is False or isinstance(setting, CachePolicy):
         return setting
     expiry = TEACHER_CACHE_EXPIRY if setting is True else str(setting)
     return CachePolicy(expiry=expiry, per_epoch=False)
@@ -129,13 +129,15 @@ class BinaryTeacher(Teacher):
 class _LLMTeacher(Teacher):
     """Shared mechanics of teachers that ask a model: resolve it at run time; an empty reply is
     asked again, and so is one the student could not read as it stands (`wording.unusable`),
-    with the reason, up to `retries` times."""
+    with the reason, up to `retries` times. Feedback the leak guard rejected
+    (`FeedbackRequest.rejected`) is answered in the same conversation: the teacher is told
+    what gave the answer away."""
 
     def __init__(
         self,
         model: str | Model | None = None,
         retries: int = 2,
-        cache: bool | str | None = None,
+        cache: bool | str | CachePolicy | None = None,
     ) -> None:
         self._model, self.retries = model, retries
         self.cache = teacher_cache_policy(cache)
@@ -143,12 +145,20 @@ class _LLMTeacher(Teacher):
     @abstractmethod
     def model(self) -> Model: ...
 
+    def author(self) -> Model:
+        return self.model()
+
     @abstractmethod
     def messages(self, request: FeedbackRequest) -> list[ChatMessageSystem | ChatMessageUser]: ...
 
     async def feedback(self, request: FeedbackRequest) -> Feedback:
         model, tokens = self.model(), 0
         messages: list[ChatMessage] = list(self.messages(request))
+        for leaked, why in request.rejected:
+            messages += [
+                ChatMessageAssistant(content=leaked),
+                ChatMessageUser(content=prompts.LEAKED.format(why=why)),
+            ]
         last: tuple[str, str] | None = None  # (tidied, raw) of the last non-empty reply
         for _ in range(self.retries + 1):
             output = await (
@@ -188,7 +198,7 @@ class ModelTeacher(_LLMTeacher):
         model: str | Model | None = None,
         privileged: bool = True,
         retries: int = 2,
-        cache: bool | str | None = None,
+        cache: bool | str | CachePolicy | None = None,
     ) -> None:
         super().__init__(model, retries, cache)
         self.privileged = privileged
@@ -257,9 +267,10 @@ def make_teacher(
     privileged: bool = True,
     model: str | Model | None = None,
     retries: int = 2,
-    cache: bool | str | None = None,
+    cache: bool | str | CachePolicy | None = None,
 ) -> Teacher:
-    """`cache`: the `teacher_cache` task argument (see `teacher_cache_policy`)."""
+    """`cache`: the `teacher_cache` task argument (see `teacher_cache_policy`): Inspect's
+    model-output cache for the LLM teachers' calls (and the leak judge's about their feedback)."""
     if name == "model":
         return ModelTeacher(model, privileged=privileged, retries=retries, cache=cache)
     if name == "self":

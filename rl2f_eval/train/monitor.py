@@ -2,9 +2,10 @@
 
 `metrics.jsonl` in the output directory gets one line per optimiser step (`"kind": "train"`: the
 rollouts' reward, acc_at_1, acc_at_n, kl when beta > 0, tokens_per_s, loss, ...) and one line per
-evaluation (`"kind": "eval"`: acc_at_1..acc_at_N, gain, aulc on the held-out problems, greedy
-decoding, the same episode loop and scoring as `inspect eval`). Lines are flushed as written: a
-crash loses nothing logged so far. Evaluation transcripts go to `eval/step-NNNNNN.jsonl`.
+evaluation (`"kind": "eval"`: acc_at_1..acc_at_N, clean_acc_at_1..N, gain, aulc on the held-out
+problems, greedy decoding, the same episode loop and scoring as `inspect eval`). Lines are
+flushed as written: a crash loses nothing logged so far. Evaluation transcripts go to
+`eval/step-NNNNNN.jsonl`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from rl2f_eval.train.rollout import Episode, RolloutStats
 
 def evaluation_metrics(episodes: Sequence[Episode], turns: int) -> dict[str, float]:
     """Means of the per-sample didactic scores (`rl2f_eval.didactic.metrics.turn_scores`)."""
-    scores = [turn_scores(e.solved_turn, turns) for e in episodes]
+    scores = [turn_scores(e.solved_turn, turns, clean=e.dialogue.clean) for e in episodes]
     keys = [k for k in scores[0] if k != "solved_turn"]
     return {k: statistics.fmean(s[k] for s in scores) for k in keys}
 

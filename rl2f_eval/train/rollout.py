@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from rl2f_eval.didactic.episode import DidacticEpisode, Step, first_message
 from rl2f_eval.suites.base import Problem, Suite
-from rl2f_eval.teachers import Teacher
+from rl2f_eval.teachers import LeakJudge, Teacher
 from rl2f_eval.train.chat import ChatTokens
 
 __all__ = ["BackgroundLoop", "Episode", "EpisodeRunner", "Generate", "Step", "first_message"]
@@ -114,6 +114,7 @@ class EpisodeRunner:
         turns: int,
         leak: str = "flag",
         loop: BackgroundLoop | None = None,
+        judge: LeakJudge | None = None,
     ) -> None:
         self.suite, self.chat, self.teacher, self.turns, self.leak = (
             suite,
@@ -122,6 +123,7 @@ class EpisodeRunner:
             turns,
             leak,
         )
+        self.judge = judge  # the leak judge behind the string guard (None: strings only)
         self.loop = loop or BackgroundLoop()
         self.stats = RolloutStats()
 
@@ -146,7 +148,9 @@ class EpisodeRunner:
         return episodes
 
     def _start(self, problem: Problem) -> Episode:
-        dialogue = DidacticEpisode(self.suite, problem, self.teacher, self.turns, self.leak)
+        dialogue = DidacticEpisode(
+            self.suite, problem, self.teacher, self.turns, self.leak, self.judge
+        )
         prompt = self.chat.prompt([{"role": "user", "content": dialogue.first_message()}])
         return Episode(dialogue, prompt)
 

@@ -1,9 +1,9 @@
 """Runs inside the sandbox: loads a candidate program, then runs its tests one at a time.
 
-Shipped as source text (standard library only) and started by `testrun.py` through
-`run_python`; the payload comes on stdin as `marshal` data. It writes one JSON record per event
-to the results channel, *before* and after each test, so that the parent can name the test that
-was running even when the process is killed (timeout, memory, `os._exit`):
+Shipped as source text (standard library only) and started by `runner.py` in a sandbox (ours
+through `run_python`, or Inspect's); the payload comes on stdin as `marshal` data. It writes one
+JSON record per event to the results channel, *before* and after each test, so that the parent
+can name the test that was running even when the process is killed (timeout, memory, `os._exit`):
 
     {"event": "loaded"} | {"event": "load_error", "error": {...}}
     {"event": "start", "step": i}
@@ -26,10 +26,14 @@ Two processes, so that the verdict cannot be forged: this one (the judge) holds 
 the results channel and never runs candidate code; before it reads the tests it forks a server
 that loads the candidate program and answers calls to it with plain values (numbers, strings,
 bytes, None and lists, tuples, dicts and sets of them), sent back as `marshal` data and checked
-for type here. The server closes the results channel first and the judge is not dumpable, so
-the candidate can neither write records nor reach into the judge's memory: it can return
-values, raise, crash or stall, and only right values pass. Whatever the values' classes did (an
-`__eq__` that always says yes) stays in the server.
+for type here. Before any candidate code runs the server closes every descriptor but its two
+pipes, sends its output to a file, and confines itself apart from the judge (`isolate`: a nested
+Landlock domain and a seccomp filter), so that it can neither trace, signal nor take descriptors
+from the judge or the sandbox's init, which is not dumpable either. The candidate can return
+values, raise, crash or stall, and only right values pass: whatever the values' classes did (an
+`__eq__` that always says yes) stays in the server, and the tests' own names (builtins, the
+problem's helpers) are the judge's; only the names the tests take from the solution (the
+function under test, a class the problem asks for) are the candidate's.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ import os
 import reprlib
 import signal
 import sys
+import time
 
 _OPS = {
     "==": lambda a, b: a == b,
@@ -87,10 +92,16 @@ class Channel:
 _PLAIN_SCALARS = (bool, int, float, complex, str, bytes)
 _PLAIN_TYPES = (*_PLAIN_SCALARS, type(None), list, tuple, dict, set, frozenset)
 _MESSAGE_CAP = 64 << 20
+_PLAUSIBLE = 1 << 40  # a reply header claiming more is not a large reply but garbage
+_GARBLED = "the test process sent a malformed reply"
 
 
 class Unplain(Exception):
     """A value that is not plain data cannot leave the server."""
+
+
+class TooLarge(Exception):
+    """A reply over the size cap (its size is the argument)."""
 
 
 class ServerEnded(Exception):
@@ -132,7 +143,7 @@ def plain(value, depth: int = 0):
 def checked(value, depth: int = 0):
     """Judge side: what arrived must be plain data (marshal can also carry code objects)."""
     if type(value) not in _PLAIN_TYPES or depth > 201:
-        raise ServerEnded({"kind": "crash", "detail": "the test process sent a malformed reply"})
+        raise ServerEnded({"kind": "crash", "detail": _GARBLED})
     if isinstance(value, dict):
         for key, item in value.items():
             checked(key, depth + 1)
@@ -144,10 +155,15 @@ def checked(value, depth: int = 0):
 
 
 def send_message(fd: int, message) -> None:
-    data = marshal.dumps(message)
-    data = len(data).to_bytes(8, "little") + data
-    while data:
-        data = data[os.write(fd, data) :]
+    body = marshal.dumps(message)
+    head = len(body).to_bytes(8, "little")
+    # one write when it fits in a pipe's atomic size (several processes may share the pipe);
+    # a large reply is not copied once more to prepend its length
+    parts = [head + body] if len(body) < 4000 else [head, body]
+    for part in parts:
+        data = memoryview(part)
+        while data:
+            data = data[os.write(fd, data) :]
 
 
 def read_exactly(fd: int, size: int) -> bytes | None:
@@ -162,14 +178,14 @@ def read_exactly(fd: int, size: int) -> bytes | None:
 
 
 def receive_message(fd: int):
-    """The next message, or None at end of file, past the size cap, or if it is not marshal data
-    (the server's replies are untrusted: a malformed one means the server is no use)."""
+    """The next message, or None at end of file or if it is not marshal data (the server's
+    replies are untrusted: a malformed one means the server is no use). TooLarge: past the cap."""
     head = read_exactly(fd, 8)
     if head is None:
         return None
     size = int.from_bytes(head, "little")
     if size > _MESSAGE_CAP:
-        return None
+        raise TooLarge(size)
     body = read_exactly(fd, size)
     try:
         return None if body is None else marshal.loads(body)
@@ -177,79 +193,107 @@ def receive_message(fd: int):
         return None
 
 
-def serve(requests: int, replies: int) -> None:
-    """The server's loop: load the program, then answer calls and program runs."""
-    namespace: dict = {}
+class Program:
+    """The server's side: the candidate program, loaded into a namespace of its own."""
+
     files = ("<solution>",)
-    code = None
+
+    def __init__(self) -> None:
+        self.namespace: dict = {}
+        self.code = None
+
+    def load(self, context, solution, prelude, candidate, module_name, seconds) -> tuple:
+        """Run the problem's context, the solution and the test set-up; the names it defines."""
+        self.namespace.update(__name__=module_name, __builtins__=__builtins__)
+        phase = "load"
+        try:
+            timed(seconds)
+            exec(compile(context, "<problem>", "exec"), self.namespace)
+            before = dict(self.namespace)
+            exec(compile(solution, "<solution>", "exec"), self.namespace)
+            # the test set-up (constants the problem names, e.g. MBPP's) as before
+            exec(compile(prelude, "<test>", "exec"), self.namespace)
+            if candidate:
+                phase = "find"  # the function under test must exist
+                eval(candidate, self.namespace)
+            untimed()
+        except BaseException as error:
+            untimed()
+            info = failure(error, self.files)
+            if phase == "find" and isinstance(error, NameError | AttributeError):
+                info["missing"] = candidate
+            return ("load_error", info)
+        defined = [  # what the program defines, for tests that call it by name
+            name
+            for name, value in self.namespace.items()
+            if type(name) is str and callable(value) and before.get(name) is not value
+        ]
+        return ("loaded", defined)
+
+    def call(self, candidate, args, kwargs, seconds) -> tuple:
+        try:
+            timed(seconds)
+            result = eval(candidate, self.namespace)(*args, **kwargs)
+            untimed()
+            return ("value", plain(result))
+        except Unplain as error:
+            untimed()
+            return ("unplain", str(error))
+        except BaseException as error:
+            untimed()
+            return ("raised", failure(error, self.files))
+
+    def compile(self, solution) -> tuple:
+        try:
+            self.code = compile(solution, "<solution>", "exec")
+            return ("loaded", [])
+        except BaseException as error:
+            return ("load_error", failure(error, self.files))
+
+    def program(self, i, text, seconds) -> tuple:
+        return ("ran", *run_program(self.code, text, i, seconds, self.files))
+
+
+def serve(requests: int, replies: int) -> None:
+    """The server's loop: answer the judge's requests until it closes the pipe."""
+    program = Program()
+    handlers = {
+        "load": program.load,
+        "call": program.call,
+        "compile": program.compile,
+        "program": program.program,
+    }
     while True:
-        request = receive_message(requests)
+        request = receive_message(requests)  # from the judge: trusted
         if request is None:
             os._exit(0)
-        kind = request[0]
         try:
-            if kind == "load":
-                _, context, solution, prelude, candidate, module_name, seconds = request
-                namespace.update(__name__=module_name, __builtins__=__builtins__)
-                phase = "load"
-                try:
-                    timed(seconds)
-                    exec(compile(context, "<problem>", "exec"), namespace)
-                    before = dict(namespace)
-                    exec(compile(solution, "<solution>", "exec"), namespace)
-                    # the test set-up (constants the problem names, e.g. MBPP's) as before
-                    exec(compile(prelude, "<test>", "exec"), namespace)
-                    if candidate:
-                        phase = "find"  # the function under test must exist
-                        eval(candidate, namespace)
-                    untimed()
-                    # what the program defines, for tests that call it by name
-                    defined = [
-                        name
-                        for name, value in namespace.items()
-                        if type(name) is str and callable(value) and before.get(name) is not value
-                    ]
-                    reply = ("loaded", defined)
-                except BaseException as error:
-                    untimed()
-                    info = failure(error, files)
-                    if phase == "find" and isinstance(error, NameError | AttributeError):
-                        info["missing"] = candidate
-                    reply = ("load_error", info)
-            elif kind == "call":
-                _, candidate, args, kwargs, seconds = request
-                try:
-                    timed(seconds)
-                    result = eval(candidate, namespace)(*args, **kwargs)
-                    untimed()
-                    reply = ("value", plain(result))
-                except Unplain as error:
-                    untimed()
-                    reply = ("unplain", str(error))
-                except BaseException as error:
-                    untimed()
-                    reply = ("raised", failure(error, files))
-            elif kind == "compile":
-                try:
-                    code = compile(request[1], "<solution>", "exec")
-                    reply = ("loaded", [])
-                except BaseException as error:
-                    reply = ("load_error", failure(error, files))
-            else:  # "program": one stdin case
-                _, i, text, seconds = request
-                reply = ("ran", *run_program(code, text, i, seconds, files))
+            reply = handlers[request[0]](*request[1:])
+            flush()  # what it printed reaches the output file before the judge reads it
             send_message(replies, reply)
         except BaseException as error:  # a reply that cannot be sent (a hostile value): say so
             try:
-                send_message(replies, ("raised", failure(error, files)))
+                send_message(replies, ("raised", failure(error, program.files)))
             except BaseException:
                 os._exit(1)
+
+
+OUTPUT = "program-output.txt"
+"""Where the candidate's standard output and error go: never the sandbox's own streams."""
+
+
+def flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:  # noqa: SIM105 (contextlib would be one more import on every run)
+            stream.flush()
+        except BaseException:
+            pass
 
 
 class Server:
     """The judge's handle on the server process."""
 
-    def __init__(self, results_fd: int) -> None:
+    def __init__(self) -> None:
         import ctypes
 
         # not dumpable: a process of the same user may not ptrace this one or open its
@@ -257,24 +301,43 @@ class Server:
         ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
         requests_r, requests_w = os.pipe()
         replies_r, replies_w = os.pipe()
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+        output_w = os.open(OUTPUT, flags, 0o600)
+        self.output = os.open(OUTPUT, os.O_RDONLY)  # follows the file even if it is unlinked
         self.pid = os.fork()
         if self.pid == 0:
-            keep = (requests_r, replies_w)
-            for fd in range(3, max(keep) + 1):  # the results channel first of all
-                if fd not in keep:
-                    try:  # noqa: SIM105 (contextlib would be one more import on every run)
-                        os.close(fd)
-                    except OSError:
-                        pass
-            os.closerange(max(keep) + 1, 1 << 16)
             try:
-                serve(requests_r, replies_w)
+                self.become_server(requests_r, replies_w, output_w)
             finally:
                 os._exit(1)
         os.close(requests_r)
         os.close(replies_w)
+        os.close(output_w)
         self.requests, self.replies, self.alive = requests_w, replies_r, True
         self.status: int | None = None
+        # the server's first message, sent before it runs any candidate code: its isolation
+        hello = receive_message(self.replies)
+        self.layers = [str(x) for x in hello[1]] if isinstance(hello, tuple) else []
+        if not isinstance(hello, tuple) or hello[0] != "isolated":
+            self.kill()
+
+    @staticmethod
+    def become_server(requests: int, replies: int, output: int) -> None:
+        null = os.open("/dev/null", os.O_RDONLY)
+        os.dup2(null, 0)  # not the judge's standard input (the host's pipe)
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        keep = (requests, replies)
+        for fd in range(3, max(keep) + 1):  # the results channel first of all
+            if fd not in keep:
+                try:  # noqa: SIM105 (contextlib would be one more import on every run)
+                    os.close(fd)
+                except OSError:
+                    pass
+        os.closerange(max(keep) + 1, 1 << 16)
+        layers = isolate()  # noqa: F821 (given by the sandbox bootstrap)
+        send_message(replies, ("isolated", layers))
+        serve(requests, replies)
 
     def ask(self, *request):
         """Send a request and wait for the reply; a dead, silent or garbled server raises
@@ -287,10 +350,18 @@ class Server:
         except StepTimeout:
             self.kill()  # it is still running the call: nobody else will stop it
             raise
+        except TooLarge as error:
+            self.kill()  # it is still writing the reply, or wrote garbage
+            if error.args[0] > _PLAUSIBLE:
+                raise ServerEnded({"kind": "crash", "detail": _GARBLED}) from None
+            raise ServerEnded({"kind": "too_large", "detail": str(error.args[0])}) from None
         except OSError:
             reply = None
+        if reply is None:  # its end of the pipe closed: it has ended, or is about to
+            raise ServerEnded(self.ended(grace=2.0))
         if not isinstance(reply, tuple) or not reply or not isinstance(reply[0], str):
-            raise ServerEnded(self.ended())
+            self.kill()  # garbage on the pipe: it cannot be trusted to answer again
+            raise ServerEnded({"kind": "crash", "detail": _GARBLED})
         return reply
 
     def kill(self) -> None:
@@ -301,11 +372,23 @@ class Server:
                 pass
             self.ended()
 
-    def ended(self) -> dict:
-        """Reap the server and say how it ended."""
+    def ended(self, grace: float = 0.0) -> dict:
+        """Reap the server and say how it ended; one still running after `grace` seconds (it
+        closed its pipe but lives on) is killed."""
         if self.alive:
             self.alive = False
-            _, status = os.waitpid(self.pid, 0)
+            pid, status, waited = 0, 0, 0.0
+            while waited < grace and pid == 0:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if pid == 0:
+                    time.sleep(0.002)
+                    waited += 0.002
+            if pid == 0:
+                try:  # noqa: SIM105
+                    os.kill(self.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                _, status = os.waitpid(self.pid, 0)
             self.status = os.waitstatus_to_exitcode(status)
         code = self.status if self.status is not None else 0
         if code >= 0:
@@ -316,6 +399,15 @@ class Server:
         if -code == signal.SIGKILL:
             return {"kind": "crash", "detail": "killed by SIGKILL: by itself, or out of memory"}
         return {"kind": "crash", "detail": f"killed by {name}"}
+
+    def output_size(self) -> int:
+        return os.fstat(self.output).st_size
+
+    def output_tail(self, size: int = 2000) -> str:
+        """The end of what the candidate printed (for the teacher's report)."""
+        total = self.output_size()
+        data = os.pread(self.output, size, max(total - size, 0))
+        return data.decode("utf-8", "replace")
 
 
 class Remote:
@@ -337,7 +429,7 @@ class Remote:
             raise Raised({"kind": "unplain", "got_type": str(reply[1])[:100]})
         if reply[0] == "raised" and len(reply) == 2 and isinstance(reply[1], dict):
             raise Raised(reply[1])
-        raise ServerEnded({"kind": "crash", "detail": "the test process sent a malformed reply"})
+        raise ServerEnded({"kind": "crash", "detail": _GARBLED})
 
 
 class Recorder:
@@ -398,18 +490,28 @@ def show_message(error: BaseException) -> str:
     return text if len(text) <= 300 else text[:300] + "..."
 
 
-def timed(seconds: float):
-    def expire(signum, frame):
-        untimed()  # one timeout per step: the other timer must not fire in the handling code
-        raise StepTimeout()
+_TIMERS = {signal.SIGPROF: signal.ITIMER_PROF, signal.SIGALRM: signal.ITIMER_REAL}
+_armed = [False]
 
-    signal.signal(signal.SIGPROF, expire)  # CPU time: fair when runs share cores
-    signal.signal(signal.SIGALRM, expire)  # wall time: catches sleeping and blocking
+
+def _expire(signum, frame):
+    # a signal someone else sent (the timer is not armed, or has time left) is not a timeout
+    if not _armed[0] or signal.getitimer(_TIMERS[signum])[0] > 0:
+        return
+    untimed()  # one timeout per step: the other timer must not fire in the handling code
+    raise StepTimeout()
+
+
+def timed(seconds: float):
+    signal.signal(signal.SIGPROF, _expire)  # CPU time: fair when runs share cores
+    signal.signal(signal.SIGALRM, _expire)  # wall time: catches sleeping and blocking
+    _armed[0] = True
     signal.setitimer(signal.ITIMER_PROF, seconds)
     signal.setitimer(signal.ITIMER_REAL, seconds * 3)
 
 
 def untimed() -> None:
+    _armed[0] = False
     signal.setitimer(signal.ITIMER_PROF, 0)
     signal.setitimer(signal.ITIMER_REAL, 0)
 
@@ -490,7 +592,8 @@ def result_expected(result: dict) -> dict:
 def stops(result: dict) -> bool:
     """After a timeout, an exit or running out of memory the remaining tests would only wait."""
     error = result.get("error") or {}
-    return result.get("kind") in ("timeout", "exit") or error.get("type") == "MemoryError"
+    ended = ("timeout", "exit", "output", "too_large")
+    return result.get("kind") in ended or error.get("type") == "MemoryError"
 
 
 def run_steps(payload: dict, channel: Channel, server: Server) -> None:
@@ -514,10 +617,12 @@ def run_steps(payload: dict, channel: Channel, server: Server) -> None:
             loaded["missing"] = display
         channel.send(event="load_error", **loaded)
         return
-    # the tests' own namespace: the program's functions (called in the server), then the
-    # problem's context and the test prelude (trusted code: their definitions win)
-    namespace = {name: Remote(server, name, seconds) for name in defined}
-    namespace.update(__name__="tests", __builtins__=__builtins__)
+    # the tests' own namespace: the names they take from the program (called in the server),
+    # never a builtin; then the problem's context and the test prelude (trusted code: their
+    # definitions win)
+    wanted = set(payload.get("names", ())) - set(dir(builtins))
+    namespace = {name: Remote(server, name, seconds) for name in defined if name in wanted}
+    namespace.update(__name__="tests", __builtins__=builtins)
     exec(compile(payload.get("context", ""), "<problem>", "exec"), namespace)
     exec(compile(prelude, "<test>", "exec"), namespace)
     recorder = None
@@ -538,9 +643,19 @@ def run_steps(payload: dict, channel: Channel, server: Server) -> None:
             untimed()
             server.kill()
             result = {"ok": False, **failure(error, ())}
-        channel.send(event="end", step=i, **result)
+        channel.send(event="end", step=i, **too_much_output(result, server, payload))
         if stops(result) or not server.alive:
             return
+
+
+def too_much_output(result: dict, server: Server, payload: dict) -> dict:
+    """`result`, unless the candidate has printed more than its cap: then that is the failure."""
+    size, cap = server.output_size(), payload["output_bytes"]
+    if size <= cap:
+        return result
+    server.kill()
+    kept = {key: result[key] for key in ("call",) if key in result}
+    return {"ok": False, "kind": "output", "detail": f"{size} bytes, more than {cap}", **kept}
 
 
 def load(server: Server, seconds: float, *request) -> list | dict:
@@ -618,6 +733,11 @@ def run_program(code, text: str, i: int, seconds: float, files: tuple) -> tuple[
             sys.stdin, sys.stdout = sys.__stdin__, sys.__stdout__
         sink.seek(0)
         got = sink.read(1 << 20).decode("utf-8", "replace")
+    for name in (f"input-{i}.txt", f"output-{i}.txt"):  # the disk is capped: free it
+        try:  # noqa: SIM105
+            os.unlink(name)
+        except OSError:
+            pass
     return result, got
 
 
@@ -636,7 +756,7 @@ def run_stdin_cases(payload: dict, channel: Channel, server: Server) -> None:
             untimed()
             ok = len(reply) == 3 and isinstance(reply[1], dict) and isinstance(reply[2], str)
             if not ok:
-                raise ServerEnded({"kind": "crash", "detail": "a malformed reply"})
+                raise ServerEnded({"kind": "crash", "detail": _GARBLED})
             result, got = reply[1], reply[2]
             result = {"ok": True} if result.get("ok") is True else {"ok": False, **reported(result)}
         except StepTimeout:
@@ -648,6 +768,7 @@ def run_stdin_cases(payload: dict, channel: Channel, server: Server) -> None:
         if result["ok"] and not same_output(got, case["output"]):
             result = {"ok": False, "kind": "wrong"}
         result["got"] = got if len(got) <= 2000 else got[:2000] + "..."
+        result = too_much_output(result, server, payload)
         channel.send(event="end", step=i, **result)
         if stops(result) or not server.alive:
             return
@@ -657,7 +778,8 @@ def main() -> None:
     channel = Channel(SANDBOX["results_fd"])  # noqa: F821 (given by the sandbox bootstrap)
     # `python -S` skips `site`, which is what defines exit() and quit(); programs use them
     builtins.exit = builtins.quit = sys.exit
-    server = Server(channel.fd)  # forked before the tests are read: it never holds them
+    server = Server()  # forked before the tests are read: it never holds them
+    channel.send(event="isolated", layers=server.layers)
     payload = marshal.loads(sys.stdin.buffer.read())  # from the host: trusted plain data
     try:
         if payload.get("stdin_cases"):
@@ -666,4 +788,5 @@ def main() -> None:
             run_steps(payload, channel, server)
     finally:
         server.kill()
+    channel.send(event="output", text=server.output_tail(), size=server.output_size())
     channel.send(event="done")

@@ -30,13 +30,16 @@ from inspect_ai.dataset import Sample
 
 from rl2f_eval.errors import TaskArgError, check_choice, check_int, check_positive
 from rl2f_eval.sandbox import Limits, SandboxUnavailable, check_isolation
-from rl2f_eval.sandbox.testrun import Failure, TestOutcome, TestSpec, run_tests
-from rl2f_eval.suites import coding_data
 from rl2f_eval.suites.base import Problem, Suite, Verdict, normalise
-from rl2f_eval.suites.coding_data import CodeProblem
+from rl2f_eval.suites.coding import datasets
+from rl2f_eval.suites.coding.datasets import CodeProblem
+from rl2f_eval.suites.coding.feedback import describe, output_tail
+from rl2f_eval.suites.coding.runner import INSPECT, run_tests
+from rl2f_eval.suites.coding.specs import TestSpec
 
 DATASETS = ("humaneval", "mbpp", "livecodebench")
 REVEAL = ("input", "full", "none")
+SANDBOXES = ("auto", "strict", INSPECT)
 
 PYTHON_TAGS = ("python", "python3", "py")
 _FENCE = re.compile(r"^```[ \t]*([\w+-]*)[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
@@ -54,11 +57,6 @@ def extract_code(completion: str) -> str | None:
 
 def fenced(code: str) -> str:
     return f"```python\n{code.rstrip()}\n```"
-
-
-def _clip(text: str, limit: int = 300) -> str:
-    text = text if len(text) <= limit else text[:limit] + "..."
-    return text
 
 
 class CodingSuite(Suite):
@@ -102,9 +100,11 @@ class CodingSuite(Suite):
         self.dataset, self.path, self.split, self.subset = dataset, path, split, subset
         self.columns = dict(columns or {})
         self.n, self.seed, self.reveal, self.timeout = n, seed, reveal, timeout
+        check_choice("sandbox", sandbox, SANDBOXES)
         self.isolation = sandbox
         try:  # fail now, with the reason, if the sandbox cannot run here
-            check_isolation(sandbox)
+            if sandbox != INSPECT:
+                check_isolation(sandbox)
         except (SandboxUnavailable, ValueError) as error:
             raise TaskArgError(f"sandbox={sandbox}: {error}") from error
         self.limits = limits
@@ -114,10 +114,15 @@ class CodingSuite(Suite):
 
     def problems(self) -> list[CodeProblem]:
         if self.dataset == "humaneval":
-            problems = coding_data.humaneval_problems()
+            problems = datasets.humaneval_problems()
         else:
-            rows = coding_data.load_rows(self.path or "", self.split, self.subset)
-            problems = coding_data.LOADERS[self.dataset](rows, self.columns)
+            rows = datasets.load_rows(self.path or "", self.split, self.subset)
+            problems = datasets.LOADERS[self.dataset](rows, self.columns)
+        if self.n and self.n > len(problems):
+            raise TaskArgError(
+                f"n={self.n}, but dataset={self.dataset} has {len(problems)} problems; "
+                "leave n out to run them all"
+            )
         if self.seed is not None:
             random.Random(self.seed).shuffle(problems)
         return problems[: self.n] if self.n else problems
@@ -152,7 +157,7 @@ class CodingSuite(Suite):
             False,
             feedback=describe(outcome, spec, answer, self.reveal, limits, self.timeout),
             report=describe(outcome, spec, answer, "full", limits, self.timeout)
-            + _output_tail(outcome),
+            + output_tail(outcome),
             score=outcome.score,
         )
 
@@ -205,7 +210,7 @@ def _check_columns(dataset: str, columns: object) -> None:
     """`columns` maps our field names to the dataset's column names, both strings."""
     if columns is None:
         return
-    fields = coding_data.COLUMNS.get(dataset, {})
+    fields = datasets.COLUMNS.get(dataset, {})
     allowed = f"fields: {', '.join(fields)}" if fields else f"dataset={dataset} takes none"
     if (
         not isinstance(columns, Mapping)
@@ -220,113 +225,3 @@ def _check_columns(dataset: str, columns: object) -> None:
 
 def _spec(problem: Problem) -> TestSpec:
     return TestSpec.from_dict(problem.metadata["tests"])
-
-
-# ------------------------------------------------------------------ feedback
-
-
-def _where(error: dict, solution: str) -> str:
-    if error.get("file") != "<solution>" or not isinstance(error.get("line"), int):
-        return ""
-    lines = solution.splitlines()
-    line = error["line"]
-    code = error.get("code") or (lines[line - 1].strip() if 0 < line <= len(lines) else "")
-    return f" at line {line} of your code" + (f": `{_clip(code, 120)}`" if code else "")
-
-
-def _error(error: dict) -> str:
-    message = error.get("message")
-    return f"{error.get('type', 'an error')}" + (f": {_clip(message, 200)}" if message else "")
-
-
-def describe(
-    outcome: TestOutcome, spec: TestSpec, solution: str, reveal: str, limits: Limits, timeout: float
-) -> str:
-    """What went wrong, as much as `reveal` allows (`full`: everything, for the report)."""
-    failure = outcome.failure
-    if failure is None:  # every test reported, yet not all passed: should not happen
-        return f"Your code passes {outcome.passed} of {outcome.total} tests."
-    error = failure.error
-    if failure.kind == "load_error":
-        if error.get("type") == "SyntaxError" or error.get("type") == "IndentationError":
-            return f"Your code does not compile: {_error(error)}{_where(error, solution)}."
-        if failure.detail.startswith("the program does not define"):
-            name = spec.display or spec.candidate
-            return f"Your code does not define `{name}`, the function the problem asks for."
-        return f"Your code raised {_error(error)}{_where(error, solution)} while loading."
-    case = _case(spec, failure.step, outcome.total)
-    if not case:
-        on = "While loading, your code"
-    elif reveal != "none" and failure.call:
-        on = f"On {case}, {failure.call}"
-    else:
-        on = f"On {case}, your code"
-    stdin = bool(spec.stdin_cases) and failure.step is not None
-    if stdin and reveal != "none":
-        on = f"On {case} (input: {_clip(spec.stdin_cases[failure.step].input)!r}), your program"
-    passes = f" It passes {outcome.passed} of {outcome.total} tests."
-    if failure.kind == "wrong":
-        text = _wrong(failure, spec, on, reveal, stdin)
-    elif failure.kind == "unplain":
-        text = (
-            f"{on} returned {failure.detail.removeprefix('returned ')}; return plain values "
-            "(numbers, strings, bytes, None, and lists, tuples, dicts or sets of them) so that "
-            "the result can be compared."
-        )
-    elif failure.kind == "error":
-        text = f"{on} raised {_error(error)}{_where(error, solution)}."
-    elif failure.kind == "timeout":
-        text = (
-            f"{on} did not finish within the time limit ({timeout:g} s of CPU time per test, "
-            f"{limits.wall_s:g} s in all): an infinite loop, or an algorithm that is too slow?"
-        )
-    elif failure.kind == "memory":
-        text = f"{on} ran out of memory (limit {limits.memory_mb} MiB){_where(error, solution)}."
-    elif failure.kind == "exit":
-        how = f"sys.exit({error['message']})" if error.get("message") else failure.detail
-        text = f"{on} ended the test process ({how}); do not exit, return the result."
-    elif failure.kind == "output":
-        text = f"{on} printed too much output ({failure.detail}); the run was stopped."
-    else:
-        text = f"{on} crashed the test process ({failure.detail})."
-    if reveal == "full" and failure.step is not None and not stdin:
-        text += f"\nThe failing test: `{_clip(spec.steps[failure.step].source, 500)}`"
-    return text + passes
-
-
-def _case(spec: TestSpec, step: int | None, total: int) -> str:
-    """Which test failed, as `test k of n`: k and n both count checks only. Set-up steps
-    (`import math`, `rng = ...`) run as steps too, but are not tests; a failing one is named
-    as the set-up of the test it comes before."""
-    if step is None:
-        return ""
-    if spec.stdin_cases or not 0 <= step < len(spec.steps):
-        return f"test {step + 1} of {total}"
-    before = sum(s.check for s in spec.steps[:step])
-    if spec.steps[step].check:
-        return f"test {before + 1} of {total}"
-    return f"the set-up for test {min(before + 1, total)} of {total}"
-
-
-def _wrong(failure: Failure, spec: TestSpec, on: str, reveal: str, stdin: bool) -> str:
-    if stdin:
-        got = failure.got or ""
-        text = f"{on} printed {_clip(got)!r}, which is wrong." if reveal != "none" else ""
-        if reveal == "full" and failure.step is not None:
-            expected = spec.stdin_cases[failure.step].output
-            text += f" Expected output: {_clip(expected)!r}."
-        return text or f"{on} printed a wrong answer."
-    if reveal == "none" or failure.got is None:
-        return f"{on} gave a wrong result (the test's assertion failed)."
-    text = f"{on} returned {failure.got}, which is wrong."
-    if reveal == "full" and failure.expected is not None:
-        text += f" Expected: {failure.expected}."
-    return text
-
-
-def _output_tail(outcome: TestOutcome) -> str:
-    parts = []
-    for name, text in (("stdout", outcome.stdout), ("stderr", outcome.stderr)):
-        if text.strip():
-            parts.append(f"\nThe program's {name} (last lines):\n{text.strip()[-600:]}")
-    return "".join(parts)

@@ -1,9 +1,14 @@
-"""Run a candidate program against a test suite in the sandbox and say what happened.
+"""Run a candidate program against its tests in the sandbox and say what happened.
 
-The parent half of `harness.py`: it sends the program and the tests, and turns the harness's
-records plus the sandbox's own account (timeout, killed, output cap) into one `TestOutcome` that
-names the first failing test. Whatever the candidate does, the result is an outcome, never an
-exception in the caller.
+The parent half of `judge.py`: it sends the program and the tests, and turns the judge's
+records plus the sandbox's own account (timeout, CPU budget, killed, output cap) into one
+`TestOutcome` that names the first failing test. Whatever the candidate does, the result is an
+outcome, never an exception in the caller. A pass needs the judge's own final record (`done`):
+a judge that was killed, stopped or went silent is a failure.
+
+Where the judge runs (`isolation`): `auto` and `strict` use this package's sandbox
+(`rl2f_eval.sandbox.run_python`); `inspect` runs the same bootstrap and judge through Inspect's
+`sandbox()` API (`inspect_sandbox.py`), so Inspect's Docker or Kubernetes sandboxes carry it.
 """
 
 from __future__ import annotations
@@ -13,75 +18,12 @@ import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rl2f_eval.sandbox.local import Limits, SandboxResult, run_python
+from rl2f_eval.sandbox import Limits, SandboxResult, run_python
+from rl2f_eval.suites.coding.specs import TestSpec
 
-_HARNESS = (Path(__file__).parent / "harness.py").read_text() + "\nmain()\n"
+INSPECT = "inspect"
 
-
-@dataclass(frozen=True)
-class Step:
-    """One test statement. `compare` = (left, op, right, expected_side) for a single comparison
-    whose sides can be shown separately; `expected_side` is the side without the candidate."""
-
-    source: str
-    compare: tuple[str, str, str, str | None] | None = None
-    check: bool = True
-    """False for set-up statements (imports, assignments): they do not count as tests."""
-
-
-@dataclass(frozen=True)
-class StdinCase:
-    input: str
-    output: str
-
-
-@dataclass(frozen=True)
-class TestSpec:
-    """The tests of one problem, in the harness's terms."""
-
-    __test__ = False  # a name pytest would otherwise try to collect
-
-    steps: tuple[Step, ...] = ()
-    stdin_cases: tuple[StdinCase, ...] = ()
-    candidate: str | None = None
-    """Expression for the function under test, bound to `candidate` in every step."""
-    display: str | None = None
-    """The name the feedback shows for calls (`find_zero(...)`)."""
-    context: str = ""
-    """Problem-side code run before the solution (imports and helpers from the statement)."""
-    prelude: str = ""
-    """Test-side code run after the solution (imports, helper functions, constants)."""
-
-    @property
-    def total(self) -> int:
-        return len(self.stdin_cases) or sum(step.check for step in self.steps)
-
-    def to_dict(self) -> dict:
-        """Plain JSON data (it travels in the sample's metadata, so the log holds the tests)."""
-        return {
-            "steps": [
-                [s.source, list(s.compare) if s.compare else None, s.check] for s in self.steps
-            ],
-            "stdin_cases": [[c.input, c.output] for c in self.stdin_cases],
-            "candidate": self.candidate,
-            "display": self.display,
-            "context": self.context,
-            "prelude": self.prelude,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> TestSpec:
-        return cls(
-            steps=tuple(
-                Step(source, tuple(compare) if compare else None, check)  # type: ignore[arg-type]
-                for source, compare, check in data.get("steps", [])
-            ),
-            stdin_cases=tuple(StdinCase(i, o) for i, o in data.get("stdin_cases", [])),
-            candidate=data.get("candidate"),
-            display=data.get("display"),
-            context=data.get("context", ""),
-            prelude=data.get("prelude", ""),
-        )
+_JUDGE = (Path(__file__).parent / "judge.py").read_text() + "\nmain()\n"
 
 
 @dataclass
@@ -89,7 +31,8 @@ class Failure:
     """The first failing test (or the failure to load the program at all)."""
 
     kind: str
-    """load_error | wrong | error | timeout | exit | memory | output | crash | unplain"""
+    """load_error | wrong | error | timeout | exit | memory | output | too_large | crash |
+    unplain"""
     step: int | None = None
     """Index into `TestSpec.steps` / `stdin_cases`; None when the program did not load."""
     call: str | None = None
@@ -108,8 +51,10 @@ class TestOutcome:
     failure: Failure | None
     wall_s: float
     layers: list[str]
-    stdout: str = ""
+    output: str = ""
+    """The end of what the program printed (standard output and error together)."""
     stderr: str = ""
+    """The sandbox's own standard error (the judge's, should it fail)."""
 
     @property
     def ok(self) -> bool:
@@ -135,18 +80,31 @@ def run_tests(
         "display": spec.display,
         "steps": [{"source": s.source, "compare": s.compare} for s in spec.steps],
         "stdin_cases": [{"input": c.input, "output": c.output} for c in spec.stdin_cases],
+        "names": list(spec.solution_names),
         "step_cpu_s": step_cpu_s,
+        "output_bytes": (limits or Limits()).output_bytes,
     }
-    result = run_python(_HARNESS, marshal.dumps(payload), limits or Limits(), isolation)
-    return interpret(result, spec, limits or Limits())
+    limits = limits or Limits()
+    if isolation == INSPECT:
+        from rl2f_eval.suites.coding.inspect_sandbox import run_judge
+
+        result = run_judge(_JUDGE, marshal.dumps(payload), limits)
+    else:
+        result = run_python(_JUDGE, marshal.dumps(payload), limits, isolation)
+    return interpret(result, spec, limits)
 
 
 def interpret(result: SandboxResult, spec: TestSpec, limits: Limits) -> TestOutcome:
     records = [r for r in result.records if r.get("event") not in ("confined", "exit")]
     checks = [step.check for step in spec.steps] or [True] * len(spec.stdin_cases)
     passed, failure, running, loaded, done, last_call = 0, None, None, False, False, None
+    output, layers = "", list(result.layers)
     for record in records:
         event = record.get("event")
+        if event == "isolated" and isinstance(record.get("layers"), list):
+            layers += [str(layer) for layer in record["layers"]]
+        if event == "output" and isinstance(record.get("text"), str):
+            output = record["text"]
         if event == "load_error":  # a timeout or an exit while loading keeps its own kind
             kind = record.get("kind")
             kind = kind if kind in ("timeout", "exit") else "load_error"
@@ -179,8 +137,8 @@ def interpret(result: SandboxResult, spec: TestSpec, limits: Limits) -> TestOutc
         total=spec.total,
         failure=failure,
         wall_s=result.wall_s,
-        layers=result.layers,
-        stdout=result.stdout.decode("utf-8", "replace"),
+        layers=layers,
+        output=output,
         stderr=result.stderr.decode("utf-8", "replace"),
     )
 
@@ -221,6 +179,8 @@ def _ended(result: SandboxResult, running: int | None, loaded: bool, limits: Lim
         )
     if result.timed_out:
         return Failure("timeout", step, detail=f"wall-clock limit of {limits.wall_s:g} s")
+    if result.cpu_exceeded:
+        return Failure("timeout", step, detail=f"CPU time limit of {limits.cpu_s} s in all")
     code = result.exit_code
     if code is None:
         return Failure("crash", step, detail=f"the sandbox did not start: {last}")
