@@ -34,14 +34,13 @@ from rl2f_eval.suites.math.latex import (
     split_top_level,
     strip_name,
 )
+from rl2f_eval.suites.math.numeric import Point, evaluator
 from rl2f_eval.suites.math.parsing import to_sympy
 from rl2f_eval.suites.math.points import (
     ATOL,
     RTOL,
-    Point,
     UncheckableReference,
     differ,
-    evaluator,
     is_count,
     is_real,
     reference_points,
@@ -239,6 +238,9 @@ def _prepare_reference(gold: str, params: list[str] | None, rtol: float) -> dict
                 "check_points": [dict(p) for p in formulas.stored],
                 "unchecked_terms": list(formulas.unchecked),
             }
+    unreadable = [g for g in golds if _read(g, expressions) is None]
+    if unreadable:  # math-verify would match it as text only: every other answer is wrong
+        raise UncheckableReference(f"the parser cannot read {unreadable[0]!r}")
     points = _hashable(prepared.get("check_points"))
     own = _check(gold, gold, params, rtol, points)
     if not own.correct:
@@ -362,10 +364,10 @@ def _check(gold, pred, params, rtol, points: Points | None) -> Check:
         # several solutions: the answer format asks for commas, HARDMath2's prompts for `;`
         preds = [p.strip() for p in split_top_level(preds[0], ",") if p.strip()]
     if len(golds) == 1 and len(preds) == 1:
-        # `4,000` is a number where the reference is one (elsewhere the comma separates)
+        # `4,000` is a number where the reference is one; where it is a list, `1,234` is one too
         golds = [comma_thousands(golds[0]) or golds[0]]
-        if not is_structured(golds[0]):
-            preds = [comma_thousands(preds[0]) or preds[0]]
+        if (number := comma_thousands(preds[0])) is not None:
+            preds = [preds[0].replace(",", ", ") if is_structured(golds[0]) else number]
     formulas = _formulas(tuple(golds), tuple(params), rtol, points) if expressions else None
     if len(golds) > 1 or len(preds) > 1:
         return _check_solutions(golds, preds, formulas, rtol)

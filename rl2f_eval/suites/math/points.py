@@ -19,8 +19,9 @@ import random
 import re
 from collections.abc import Callable, Iterator
 
-import mpmath
 import sympy
+
+from rl2f_eval.suites.math.numeric import DIGITS, Point, evaluator
 
 RTOL = 1e-6  # HARDMath2's grader: numpy.allclose(rtol=1e-6, atol=1e-12)
 ATOL = 1e-12
@@ -30,87 +31,6 @@ MARGIN = 10.0
 """A term counts at a point where dropping it changes the value by MARGIN x the tolerance."""
 CANDIDATES = 240
 """Further points tried for terms the [1, 2] points miss (a fixed list: the same every run)."""
-DIGITS = 20
-"""Working precision of every evaluation."""
-QUAD_DIGITS = 12
-"""Precision of numerical integrals: a relative error near 1e-12, far below the tolerance."""
-
-Point = dict[str, sympy.Float | sympy.Integer]
-_QUADRATURES: dict[tuple, object] = {}
-
-
-def _fast(expr: sympy.Basic, args: list[sympy.Symbol], functions: dict | None = None):
-    """`expr` as an mpmath function of `args`. Integrals become calls to `mpmath.quad`, hidden
-    behind opaque function names first: SymPy's printer would otherwise evaluate constant
-    integrals symbolically just to order the terms (minutes, not milliseconds)."""
-    functions = {} if functions is None else functions
-
-    def lift(integral: sympy.Integral) -> sympy.Basic:
-        (variable, *bounds), *more = integral.limits
-        if more or len(bounds) != 2:
-            raise ValueError("only single definite integrals are evaluated numerically")
-        outer = sorted(integral.free_symbols, key=str)
-        integrand = _fast(integral.function, [variable, *outer], functions)
-        name = f"quad{len(functions)}"
-
-        def quad(a, b, *values, f=integrand, key=integral):
-            # the same integral at the same point is needed again and again (each term of the
-            # reference is left out in turn, answers repeat it): computed once per worker
-            at = (key, a, b, *values)
-            if at not in _QUADRATURES:
-                if len(_QUADRATURES) > 20000:
-                    _QUADRATURES.clear()
-                with mpmath.workdps(QUAD_DIGITS):  # enough for a 1e-6 tolerance, and 3-5x
-                    value = mpmath.quad(lambda t: f(t, *values), [a, b])  # faster nested
-                _QUADRATURES[at] = value
-            return _QUADRATURES[at]
-
-        functions[name] = quad
-        return sympy.Function(name)(*bounds, *outer)
-
-    def outermost(node: sympy.Basic) -> Iterator[sympy.Integral]:
-        if isinstance(node, sympy.Integral):
-            yield node  # an integral inside it is lifted with its integrand
-        else:
-            for arg in node.args:
-                yield from outermost(arg)
-
-    expr = expr.xreplace({integral: lift(integral) for integral in set(outermost(expr))})
-    # dummy argument names: a SymPy symbol name is not always a Python identifier (`e_{1}`)
-    dummies = [sympy.Dummy() for _ in args]
-    expr = expr.xreplace(dict(zip(args, dummies, strict=True)))
-    return sympy.lambdify(dummies, expr, modules=[functions, "mpmath"])
-
-
-def evaluator(expr: sympy.Basic, names: list[str]) -> Callable[[Point], complex | None]:
-    """A numeric function of the sample values: mpmath through lambdify (quadrature for
-    integrals, special functions); SymPy's evalf where that fails. None where the value is
-    not a finite number."""
-    symbols = {str(s): s for s in expr.free_symbols}
-    args = [symbols.get(n, sympy.Symbol(n)) for n in names]
-    try:
-        fast = _fast(expr, args)
-    except Exception:  # lambdify cannot print some SymPy objects
-        fast = None
-
-    def value(point: Point) -> complex | None:
-        values = [point[n] for n in names]
-        result = None
-        if fast is not None:
-            try:  # integers stay integers: sums need them as range bounds
-                with mpmath.workdps(DIGITS):
-                    numbers = (int(v) if v.is_Integer else mpmath.mpf(str(v)) for v in values)
-                    result = complex(fast(*numbers))
-            except Exception:  # evaluate it the slow way below
-                result = None
-        if result is None:
-            try:
-                result = complex(sympy.N(expr.subs(dict(zip(args, values, strict=True))), 20))
-            except Exception:  # outside the domain, a pole, an unevaluable object: no value
-                return None
-        return result if math.isfinite(result.real) and math.isfinite(result.imag) else None
-
-    return value
 
 
 def is_real(value: complex | None) -> bool:
@@ -177,7 +97,9 @@ def _candidates(names: list[str]) -> Iterator[dict[str, float]]:
 
 def term_variants(expr: sympy.Basic) -> list[tuple[sympy.Basic, sympy.Basic]]:
     """(term, `expr` without it) for every additive term reachable through sums, products and
-    the bases of powers: the reference with one term dropped."""
+    the bases of powers: the reference with one term dropped. Likewise each branch of a
+    maximum, minimum or absolute value (`max(0, u)` with `u` alone, `|u|` as `u`): a point
+    where the branch is taken must be among the sample points too."""
     found: list[tuple[sympy.Basic, sympy.Basic]] = []
 
     def walk(node: sympy.Basic, rebuild: Callable[[sympy.Basic], sympy.Basic]) -> None:
@@ -201,6 +123,9 @@ def term_variants(expr: sympy.Basic) -> list[tuple[sympy.Basic, sympy.Basic]]:
                 walk(arg, inner)
         elif isinstance(node, sympy.Pow):
             walk(node.base, lambda new: rebuild(sympy.Pow(new, node.exp, evaluate=False)))
+        elif isinstance(node, sympy.Max | sympy.Min | sympy.Abs):
+            for arg in node.args:
+                found.append((node, rebuild(arg)))
 
     walk(expr, lambda new: new)
     return found
@@ -245,7 +170,7 @@ def reference_points(
             pending = [i for i in pending if i not in hit]
     if not chosen:
         raise UncheckableReference("it has no finite value at any sample point")
-    return chosen, [str(variants[i][1]) for i in pending]
+    return chosen, [sympy.sstr(variants[i][1], order="none") for i in pending]
 
 
 def _counts(variant, at: list[complex], point: Point, rtol: float) -> bool:
