@@ -73,9 +73,15 @@ def undeclared_points(names: list[str]) -> list[Point]:
     return points
 
 
+SMALL_PARAMETER = re.compile(r"epsilon|delta(?:_.*)?")
+"""The small parameter of a perturbation problem: positive (`\\epsilon \\ll 1`, `0 < \\delta`), so
+only positive values are tried (an answer may take roots of it)."""
+
+
 def _candidates(names: list[str]) -> Iterator[dict[str, float]]:
     """The fixed sequence of points tried: [1, 2] first (HARDMath2's), then three tiers that
-    reach further: small positive values and (0, 1); any sign; near the usual boundaries."""
+    reach further: small positive values and (0, 1); values near the usual boundaries (0, ±1,
+    2: inside a boundary layer); any sign and larger values."""
     rng = random.Random(42)
     for _ in range(POINTS):
         yield {n: rng.uniform(1, 2) for n in names}
@@ -87,12 +93,13 @@ def _candidates(names: list[str]) -> Iterator[dict[str, float]]:
 
     tiers = (
         lambda: rng.choice((rng.uniform(1, 2), 10 ** rng.uniform(-3, 0), rng.uniform(0, 1))),
-        lambda: rng.choice((rng.uniform(-3, 3), 10 ** rng.uniform(-3, 0), 10 ** rng.uniform(0, 2))),
         lambda: rng.choice((near_boundary(), near_boundary(), 10 ** rng.uniform(-4, 0))),
+        lambda: rng.choice((rng.uniform(-3, 3), 10 ** rng.uniform(-3, 0), 10 ** rng.uniform(0, 2))),
     )
     for i in range(CANDIDATES):
         draw = tiers[i * len(tiers) // CANDIDATES]
-        yield {n: draw() for n in names}
+        point = {n: draw() for n in names}
+        yield {n: abs(v) if SMALL_PARAMETER.fullmatch(n) else v for n, v in point.items()}
 
 
 def term_variants(expr: sympy.Basic) -> list[tuple[sympy.Basic, sympy.Basic]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from inspect_ai.dataset import Sample
 
 from rl2f_eval.errors import TaskArgError
-from rl2f_eval.suites.math.datasets.common import Loaded
+from rl2f_eval.suites.math.datasets.common import Loaded, local_path
 from rl2f_eval.suites.math.latex import last_boxed
 
 _BUILDERS = {".json": "json", ".jsonl": "json", ".csv": "csv", ".parquet": "parquet"}
@@ -26,7 +26,7 @@ _BUILDERS = {".json": "json", ".jsonl": "json", ".csv": "csv", ".parquet": "parq
 def _load(path: str, config: str | None, split: str):
     import datasets
 
-    local = Path(path).expanduser()
+    local = local_path(path)
     if local.is_file():
         builder = _BUILDERS.get(local.suffix)
         if builder is None:
@@ -63,7 +63,7 @@ def load(
             raise TaskArgError(f"{name}={column!r} is not a column of {path}")
     if solution_field not in columns:
         solution_field = None  # optional: the default name is only a guess
-    stem = Path(path).stem if Path(path).expanduser().exists() else path.replace("/", "_")
+    stem = Path(path).stem if local_path(path).exists() else path.replace("/", "_")
     samples, excluded = [], {}
     for index, row in enumerate(rows):
         sample_id = f"{stem}-{row[id_field] if id_field else index}"
