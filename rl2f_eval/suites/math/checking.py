@@ -165,7 +165,7 @@ def _parse_params(params: tuple[str, ...]) -> set[str]:
     names: set[str] = set()
     for name in params:
         try:
-            obj = to_sympy(normalise(name, True), True)
+            obj = _parse(normalise(name, True), True)
         except Exception:  # a name the parser cannot read: its plain spelling
             names.add(name.strip("\\"))
             continue
