@@ -98,6 +98,12 @@ F1 = r"\left(\frac{\cosh 1}{\cosh x}\right)^{1/3} + (2 - \sqrt[3]{\cosh 1})e^{-x
         ("012", r"2\left(\operatorname{sech}(x-t)\right)^{2/3}", True),
         ("012", r"2\left(\operatorname{sech}(x-t)\right)^{3/2}", False),
         ("015", r"5 + 10^{-12}\ln x", True),
+        # how students finish an asymptotic answer: an order term, a full stop, \mathrm{e}
+        ("008", r"\cos x + (2 - \cos 1)\mathrm{e}^{-60(1+x)/\epsilon} + O(\epsilon^2)", True),
+        ("008", r"\cos x + O(\epsilon)", False),
+        ("010", r"\frac{x}{x^2+1} + \mathcal{O}\left(x^{-3}\right).", True),
+        ("010", r"\frac{x}{1+x^2} + \cdots", True),
+        ("010", r"\frac{x}{x^2+1} + O(x^{-3}) + \frac{1}{x}", False),
     ],
 )  # fmt: skip
 def test_answers_to_each_form(forms, sample_id, answer, correct):

@@ -101,7 +101,9 @@ def normalise(s: str, expressions: bool = False) -> str:
     there `[...]` only groups, `\\log` is the natural logarithm and `E^{...}` is e^{...}.
     """
     s = s.strip().strip("$").strip()
+    s = re.sub(r"(?<!\\)[.,]\s*$", "", s).rstrip()  # the sentence's full stop inside the box
     s = _SIZING.sub("", s)
+    s = re.sub(r"\\(?:mathrm|text|operatorname|mathit)\s*\{\s*([edi])\s*\}", r"\1", s)  # \mathrm{e}
     s = s.replace("\\\\", " ")  # a line break inside the formula (`\\i` in HARDMath2)
     s = join_thousands(s)
     s = re.sub(r"\\(?:[,;:!]|quad|qquad|thinspace)(?![A-Za-z])|\\ |~", " ", s)
@@ -115,12 +117,37 @@ def normalise(s: str, expressions: bool = False) -> str:
     s = re.sub(rf"(?<![\\A-Za-z])({_FUNCTION_NAMES})(?![A-Za-z])", r"\\\1", s)
     s = re.sub(r"(?<![\\A-Za-z])pi(?![A-Za-z])", r"\\pi", s)
     if expressions:
+        s = _drop_order_terms(s)
         s = re.sub(r"\\left\s*\[", r"\\left(", s)
         s = re.sub(r"\\right\s*\]", r"\\right)", s)
         s = _brackets_to_parentheses(s)
         s = re.sub(r"\\log(?![A-Za-z_])", r"\\ln", s)
         s = re.sub(r"(?<![\\A-Za-z])E(?=\s*\^)", "e", s)
     return re.sub(r"\s+", " ", s).strip()
+
+
+_ORDER_TERM = re.compile(r"\s*[+-]\s*(?:\\mathcal\s*\{\s*O\s*\}|O|o)\s*(?:\\left\s*)?\(")
+
+
+def _drop_order_terms(s: str) -> str:
+    """`... + O(\\epsilon^2)` and `... + \\cdots` at the end of an asymptotic answer: the written
+    terms are the answer."""
+    s = re.sub(r"\s*[+-]\s*\\[lc]?dots\s*$", "", s)
+    m = next((m for m in _ORDER_TERM.finditer(s) if top_level(s)[m.start()] == 0), None)
+    if m and s.rstrip().endswith(")") and _closes_at_end(s, m.end() - 1):
+        return s[: m.start()].rstrip()
+    return s
+
+
+def _closes_at_end(s: str, i: int) -> bool:
+    """The bracket opened at `s[i]` is closed by the last character of `s`."""
+    depth = 0
+    end = len(s.rstrip()) - 1
+    for j in range(i, end + 1):
+        depth += (s[j] in OPEN) - (s[j] in CLOSE)
+        if depth == 0:
+            return j == end
+    return False
 
 
 _SEPARATOR = r"(?:\\[,;:]|\\thinspace(?![A-Za-z])|\{,\}|\\ |~| )"
