@@ -27,7 +27,7 @@ def test_unreadable_references_are_left_out_at_load_with_their_reason(forms):
         "hardmath2-forms-014": "reference not checkable: it has no finite value at any sample "
         "point",
     }
-    assert len(problems) == 13
+    assert len(problems) == 14
     assert all(len(p.metadata["check_points"]) >= 3 for p in problems.values())
 
 
@@ -98,6 +98,9 @@ F1 = r"\left(\frac{\cosh 1}{\cosh x}\right)^{1/3} + (2 - \sqrt[3]{\cosh 1})e^{-x
         ("012", r"2\left(\operatorname{sech}(x-t)\right)^{2/3}", True),
         ("012", r"2\left(\operatorname{sech}(x-t)\right)^{3/2}", False),
         ("015", r"5 + 10^{-12}\ln x", True),
+        ("016", r"K_1(x) + \frac{\pi}{2} J_{0}(x/\epsilon)", True),
+        ("016", r"K_0(x) + \frac{\pi}{2} J_{0}(x/\epsilon)", False),
+        ("016", r"\frac{\pi}{2} J_{0}(x/\epsilon)", False),
         # how students finish an asymptotic answer: an order term, a full stop, \mathrm{e}
         ("008", r"\cos x + (2 - \cos 1)\mathrm{e}^{-60(1+x)/\epsilon} + O(\epsilon^2)", True),
         ("008", r"\cos x + O(\epsilon)", False),

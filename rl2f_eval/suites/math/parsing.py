@@ -2,8 +2,9 @@
 
 `latex2sympy2_extended` (math-verify's parser) does the parsing. Before it, the pieces it reads
 wrongly or not at all are lifted out and parsed on their own:
-- special functions it does not know (erf, Ei, Airy, sech, ...) and HARDMath2's beta functions
-  `B(a, b)` and `B_z(a, b)`: each call becomes a placeholder *call* (`\\arctan(q_{900})`), so that
+- special functions it does not know (erf, Ei, Airy, sech, ...), Bessel functions `J_\\nu(x)`
+  (and Y, I, K) and HARDMath2's beta functions `B(a, b)` and `B_z(a, b)`, in formula mode: each
+  call becomes a placeholder *call* (`\\arctan(q_{900})`), so that
   `\\sin 1 \\erf(x)` stays sin(1)·erf(x) as it does for known functions;
 - integrals are put in parentheses up to their differential, so that `\\int_0^x f ds - \\int_0^x
   g ds` is two integrals, not one whose integrand runs on to the last `ds`.
@@ -86,6 +87,13 @@ def _lift_calls(latex: str, expressions: bool) -> tuple[str, dict[str, tuple[str
         arg, end = _argument(latex, m.end())
         call = placeholder(m.group(1), [arg])
         latex = f"{latex[: m.start()]} {call}{m.group(2) or ''} {latex[end:]}"
+    if expressions:  # Bessel functions J_\nu(x), Y_\nu(x), I_\nu(x), K_\nu(x): with an argument
+        bessel = re.compile(r"(?<![\\A-Za-z])([JYIK])\s*_\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\w)\s*\(")
+        while m := bessel.search(latex):
+            end = _group_end(latex, m.end() - 1)
+            order = m.group(2)[1:-1] if m.group(2).startswith("{") else m.group(2)
+            call = placeholder(f"bessel{m.group(1).lower()}", [order, latex[m.end() : end - 1]])
+            latex = f"{latex[: m.start()]} {call} {latex[end:]}"
     if expressions:  # HARDMath2's B(a, b) and B_{z}(a, b); B alone stays a variable
         beta = re.compile(r"(?<![\\A-Za-z])B\s*(?:_\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\w))?\s*\(")
         start = 0
@@ -159,6 +167,8 @@ def to_sympy(latex: str, expressions: bool = False) -> object:
             parsed = [to_sympy(arg, expressions) for arg in args]
             if function == "beta":
                 values[name] = sympy.beta(*parsed)
+            elif function.startswith("bessel"):
+                values[name] = getattr(sympy, function)(*parsed)
             elif function == "betainc":
                 values[name] = sympy.betainc(parsed[0], parsed[1], 0, parsed[2])
             else:
