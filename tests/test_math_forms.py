@@ -149,6 +149,16 @@ def problem(target: str) -> Problem:
         (r"\sqrt{8}", r"2\sqrt{2}", True),
         (r"\sqrt{8}", r"2.8284271", True),
         (r"\sqrt{8}", r"2.83", False),
+        # how else numbers come out of a model: unicode, a bare exponent, a percent sign
+        (r"1.6 \times 10^{-19}", "1.6 × 10^{-19}", True),
+        (r"1.6 \times 10^{-19}", "1.6·10^-19", True),
+        (r"1.6 \times 10^{-19}", "1.6·10^-18", False),
+        ("-2718281", "−2 718 281", True),
+        ("35", r"35\%", True),
+        (r"35\%", "35", True),
+        (r"35\%", "0.35", True),
+        ("0.35", "35", False),
+        ("35", r"36\%", False),
         # separators a student writes
         ("2718281", r"2\,718\,281", True),
         ("2718281", r"2{,}718{,}281", True),

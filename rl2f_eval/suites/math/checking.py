@@ -538,7 +538,22 @@ def _value(expr: sympy.Basic) -> complex | None:
 
 def _numbers_equal(gold: sympy.Basic, pred: sympy.Basic, rtol: float) -> bool:
     """Exact numbers (integers, fractions, roots, pi) must be equal; where either side is a
-    decimal, within the relative tolerance."""
+    decimal, within the relative tolerance. `50\\%` is 0.5, and 50 where the other side is a
+    bare number (a percentage asked for, written with or without its sign)."""
+    if _number_equal(gold, pred, rtol):
+        return True
+    plain_gold, plain_pred = _without_percent(gold), _without_percent(pred)
+    if (plain_gold == gold) == (plain_pred == pred):  # both or neither written as a percentage
+        return False
+    return _number_equal(plain_gold, plain_pred, rtol)
+
+
+def _without_percent(expr: sympy.Basic) -> sympy.Basic:
+    percent = sympy.UnevaluatedExpr(sympy.Rational(1, 100))
+    return expr.xreplace({percent: sympy.Integer(1)})
+
+
+def _number_equal(gold: sympy.Basic, pred: sympy.Basic, rtol: float) -> bool:
     if _has_decimal(gold) or _has_decimal(pred):
         g, p = _value(gold), _value(pred)
         return g is not None and p is not None and abs(p - g) <= (rtol * abs(g) if g else ZERO)

@@ -94,6 +94,14 @@ _FUNCTION_NAMES = rf"(?:{KNOWN_FUNCTIONS}|{'|'.join(SPECIAL_FUNCTIONS)})"
 _SIZING = re.compile(r"\\(?:[bB]igg?[lr]?|left\.|right\.|displaystyle)(?![A-Za-z])")
 
 
+_UNICODE = {
+    "×": " \\times ", "·": " \\cdot ", "⋅": " \\cdot ", "−": "-", "–": "-", "∞": "\\infty ",
+    "π": "\\pi ", "ε": "\\epsilon ", "≈": "\\approx ", "≤": "\\le ", "≥": "\\ge ",
+    "√": "\\sqrt", "\u2009": " ", "\u202f": " ", "\u00a0": " ",
+}  # fmt: skip
+"""Characters a model writes in place of their LaTeX (thin and no-break spaces included)."""
+
+
 def normalise(s: str, expressions: bool = False) -> str:
     """Spellings the parser trips on, made uniform. Safe for every dataset.
 
@@ -102,6 +110,9 @@ def normalise(s: str, expressions: bool = False) -> str:
     """
     s = s.strip().strip("$").strip()
     s = re.sub(r"(?<!\\)[.,]\s*$", "", s).rstrip()  # the sentence's full stop inside the box
+    for char, latex in _UNICODE.items():
+        s = s.replace(char, latex)
+    s = re.sub(r"\^\s*-\s*(\d+|[A-Za-z])", r"^{-\1}", s)  # 10^-6: TeX would take only the sign
     s = _SIZING.sub("", s)
     s = re.sub(r"\\(?:mathrm|text|operatorname|mathit)\s*\{\s*([edi])\s*\}", r"\1", s)  # \mathrm{e}
     s = s.replace("\\\\", " ")  # a line break inside the formula (`\\i` in HARDMath2)
