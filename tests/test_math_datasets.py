@@ -98,6 +98,16 @@ def test_hardmath2_fixture():
         hardmath2.load(str(FIXTURE / "missing"))
 
 
+def test_relative_data_path_from_where_the_command_ran(tmp_path, monkeypatch):
+    """Inspect creates a task from its file's directory: a relative path given on the command
+    line is found from where it was run (the shell's PWD) too."""
+    monkeypatch.setenv("PWD", str(FIXTURE.parent.parent.parent))  # the repository root
+    monkeypatch.chdir(tmp_path)  # as if in tasks/
+    assert len(hardmath2.load("tests/fixtures/hardmath2").samples) == 13
+    with pytest.raises(TaskArgError, match=f"not found from {tmp_path}"):
+        hardmath2.load("tests/fixtures/missing")
+
+
 def test_hardmath2_download_into_cache(tmp_path, monkeypatch):
     """The download path against a local HTTP server serving the released file layout."""
     served = tmp_path / "served"
