@@ -1,6 +1,7 @@
 # Two commands matter on a fresh machine: `make demo` and `make test` (both install first).
+# Python 3.11 to 3.13: `make test PYTHON=python3.12 VENV=.venv312` (a venv per version).
 PYTHON ?= python3.11
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LOGS   ?= logs
@@ -22,13 +23,21 @@ $(STAMP): pyproject.toml requirements-nodeps.txt
 
 # The embedded 135M model on small-number arithmetic, with two teachers: verifier feedback
 # ("too large"/"too small") against the binary control ("incorrect, try again"). About 3 minutes.
+# `inspect eval` exits 0 when a run ends in status error (say, a tenth of its samples failed):
+# the demo checks the log's status and stops there.
+DEMO_MODEL ?= embedded/smollm2
 DEMO_ARGS ?= -T n=20 -T turns=3 --max-tokens 32
 demo: install
 	rm -rf $(LOGS)/demo
 	@for teacher in verifier binary; do \
-		echo "== arithmetic, embedded/smollm2, teacher=$$teacher"; \
-		OMP_NUM_THREADS=1 $(BIN)/inspect eval tasks/arithmetic.py --model embedded/smollm2 \
+		echo "== arithmetic, $(DEMO_MODEL), teacher=$$teacher"; \
+		OMP_NUM_THREADS=1 $(BIN)/inspect eval tasks/arithmetic.py --model $(DEMO_MODEL) \
 			$(DEMO_ARGS) -T teacher=$$teacher --log-dir $(LOGS)/demo || exit 1; \
+		failed=$$($(BIN)/inspect log list --log-dir $(LOGS)/demo --status error --absolute); \
+		if [ -n "$$failed" ]; then \
+			echo "error: the evaluation ended in status error; its log: $$failed" >&2; \
+			exit 1; \
+		fi; \
 	done
 	$(BIN)/rl2f-eval curves --log-dir $(LOGS)/demo --out $(RESULTS)/demo
 	$(BIN)/rl2f-eval leaderboard --log-dir $(LOGS)/demo --out $(RESULTS)/demo

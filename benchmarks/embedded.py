@@ -28,7 +28,9 @@ class EmbeddedRun:
     samples: int
     turns: int
     tokens: int  # generated tokens, re-tokenised
-    reported_tokens: int  # the provider's output token count (batch padding included)
+    reported_tokens: (
+        int  # the provider's count (embedded: each reply's own; hf/: the batch's longest)
+    )
     wall: float
     load: float  # model load and a one-reply warm-up eval (not in `wall`)
     threads: int  # torch intra-op threads

@@ -90,7 +90,8 @@ def timed_eval(task: Task, student: Model, counter: InFlight, **eval_args: Any) 
 def summarise(log: EvalLog, task: Task, counter: InFlight, wall: float, cpu: float) -> Run:
     return Run(
         samples=len(log.samples or []),
-        teacher=str(task.metadata.get("teacher", "-") if task.metadata else "-"),
+        # the didactic task records its episode arguments under `episode`; the floor has none
+        teacher=str((task.metadata or {}).get("episode", {}).get("teacher", "-")),
         turns=student_turns(log),
         calls=counter.calls,
         wall=wall,
@@ -292,17 +293,42 @@ def package_of(filename: str, name: str = "") -> str:
     return "other (stdlib, libraries)"
 
 
-def calibration(repeats: int = 7) -> float:
-    """Milliseconds for a fixed pure-Python workload (best of `repeats`): how fast this machine
-    ran Python at the time, to compare absolute figures across runs and machines."""
-    best = float("inf")
+@dataclass(frozen=True)
+class Calibration:
+    """A fixed pure-Python workload, timed: how fast this machine ran Python, and whether this
+    process had a core to itself while it did."""
+
+    wall_ms: float
+    """Best wall time of the repeats."""
+    cpu_ms: float
+    """CPU time of that repeat (the work itself: little disturbed by other processes)."""
+    cpu_share: float
+    """CPU time / wall time over all repeats: about 1 on a quiet machine; below it, the loop
+    waited for a core, and so does everything measured alongside it."""
+
+    @property
+    def loaded(self) -> bool:
+        return self.cpu_share < QUIET_CPU_SHARE
+
+
+QUIET_CPU_SHARE = 0.9
+"""Below this share of a core for a single-threaded loop, the machine is loaded: other
+processes take turns on the cores, and wall times measure them as much as the harness."""
+
+
+def calibration(repeats: int = 7) -> Calibration:
+    """Time a fixed pure-Python workload `repeats` times (see `Calibration`)."""
+    best, best_cpu, walls, cpus = float("inf"), 0.0, 0.0, 0.0
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         total = 0
         for i in range(300_000):
             total += len(str(i * i)) % 7
-        best = min(best, time.perf_counter() - start)
-    return 1000 * best
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+        walls, cpus = walls + wall, cpus + cpu
+        if wall < best:
+            best, best_cpu = wall, cpu
+    return Calibration(1000 * best, 1000 * best_cpu, min(1.0, cpus / walls))
 
 
 # --- 2. concurrency -----------------------------------------------------------------------------
@@ -323,36 +349,48 @@ def concurrency(
     n: int, connections: list[int], latency: float, small_n: int
 ) -> list[dict[str, Any]]:
     """Wall time at each max_connections (the teacher a second scripted model, the same latency),
-    against the ideal bound; 1 connection on `small_n` samples to keep the run short. Beyond
-    Inspect's defaults, each setting also runs with every sample open (max_samples = samples),
-    and from 32 connections on also without Inspect's realtime sample buffer."""
+    against the ideal bound. First the **sequential baseline**: one sample at a time, one call
+    at a time (max_connections = max_samples = 1, as MINT's harness runs), on `small_n` samples
+    to keep it short; every other row's speed-up is per episode against it. Beyond Inspect's
+    defaults, each setting also runs with every sample open (max_samples = samples), and from
+    32 connections on also without Inspect's realtime sample buffer."""
     calls_per_sample = 2 * TURNS - 1
-    rows = []
+    settings: list[tuple[int, int, dict[str, Any]]] = [(1, small_n, {"max_samples": 1})]
     for c in connections:
-        samples = small_n if c == 1 else n
-        variants: list[dict[str, Any]] = [{}]  # Inspect's default max_samples = max_connections
-        if c > 1 and samples > c:
-            variants.append({"max_samples": samples})
+        if c == 1:
+            continue  # the sequential baseline
+        settings.append((c, n, {}))  # Inspect's default max_samples = max_connections
+        if n > c:
+            settings.append((c, n, {"max_samples": n}))
             if c >= 32:
-                variants.append({"max_samples": samples, "log_realtime": False})
-        for variant in variants:
-            run = didactic_run(samples, "model", latency=latency, max_connections=c, **variant)
-            max_samples = variant.get("max_samples", c)
-            bound = ideal_bound(run.calls, latency, c, calls_per_sample)
-            row = {
-                "connections": c,
-                "max_samples": max_samples,
-                "run": run,
-                "bound": bound,
-                "wave_bound": sample_wave_bound(samples, latency, max_samples, calls_per_sample),
-            }
-            rows.append(row)
-            print(
-                f"  concurrency c={c:3} max_samples={max_samples:4} n={samples}"
-                f"{'' if run.realtime else ' no-realtime'}: {run.wall:6.1f} s wall "
-                f"(samples {run.sample_wall:6.1f} s), bound {bound:6.1f} s, "
-                f"ratio {run.wall / bound:5.2f} (samples {run.sample_wall / bound:5.2f}), "
-                f"CPU {run.cpu:5.1f} s, peak in flight {run.peak_in_flight}",
-                flush=True,
-            )
+                settings.append((c, n, {"max_samples": n, "log_realtime": False}))
+    rows = []
+    for c, samples, variant in settings:
+        run = didactic_run(samples, "model", latency=latency, max_connections=c, **variant)
+        max_samples = variant.get("max_samples", c)
+        bound = ideal_bound(run.calls, latency, c, calls_per_sample)
+        row = {
+            "connections": c,
+            "max_samples": max_samples,
+            "sequential": c == 1 and max_samples == 1,
+            "latency": latency,
+            "run": run,
+            "bound": bound,
+            "wave_bound": sample_wave_bound(samples, latency, max_samples, calls_per_sample),
+        }
+        rows.append(row)
+        print(
+            f"  concurrency latency={latency}s c={c:3} max_samples={max_samples:4} n={samples}"
+            f"{'' if run.realtime else ' no-realtime'}: {run.wall:6.1f} s wall "
+            f"(samples {run.sample_wall:6.1f} s), bound {bound:6.1f} s, "
+            f"ratio {run.wall / bound:5.2f} (samples {run.sample_wall / bound:5.2f}), "
+            f"CPU {run.cpu:5.1f} s, peak in flight {run.peak_in_flight}",
+            flush=True,
+        )
     return rows
+
+
+def speedup(row: dict[str, Any], baseline: dict[str, Any]) -> float:
+    """Episodes per second of `row` over the sequential baseline's (they differ in samples)."""
+    run, base = row["run"], baseline["run"]
+    return (run.samples / run.wall) / (base.samples / base.wall)

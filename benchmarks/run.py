@@ -31,6 +31,18 @@ def ints(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part]
 
 
+def floats(text: str) -> list[float]:
+    return [float(part) for part in text.split(",") if part]
+
+
+NO_CONCLUSION = (
+    "**No conclusion drawn**: the calibration loop had only {share:.0%} of a core (it waited "
+    "for one the rest of the time), so the machine was loaded and these times measure the other "
+    "processes as much as the harness. The numbers are recorded; judge them only after a rerun "
+    "on a quiet machine."
+)
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
@@ -46,13 +58,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--profile-samples", type=int, default=250)
     parser.add_argument("--concurrency-samples", type=int, default=200)
-    parser.add_argument("--connections", type=ints, default=[1, 8, 32, 64])
-    parser.add_argument("--latency", type=float, default=0.2, help="seconds per model call")
+    parser.add_argument(
+        "--connections",
+        type=ints,
+        default=[8, 32, 64],
+        help="concurrency: max_connections settings (the sequential baseline always runs)",
+    )
+    parser.add_argument(
+        "--latency",
+        type=floats,
+        default=[0.2],
+        help="seconds per model call; several (0.2,2) give a concurrency table each",
+    )
     parser.add_argument(
         "--single-connection-samples",
         type=int,
         default=20,
-        help="samples for max_connections=1 (200 would take 360 s of pure latency)",
+        help="samples of the sequential baseline, one sample at a time (200 would take 360 s "
+        "of pure latency at 0.2 s per call)",
     )
     parser.add_argument("--embedded-samples", type=int, default=8)
     parser.add_argument("--embedded-connections", type=ints, default=[1, 8])
@@ -69,7 +92,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.quick:
         args.samples, args.profile_samples = [10, 20], 10
         args.concurrency_samples, args.single_connection_samples = 16, 4
-        args.connections, args.latency = [1, 8], 0.02
+        args.connections, args.latency = [8], [0.02]
         args.embedded_samples, args.embedded_connections = 2, [1, 2]
         args.embedded_max_tokens = 8
     return args
@@ -120,6 +143,13 @@ def load() -> str:
     return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def describe(calibration: harness.Calibration) -> str:
+    return (
+        f"{calibration.wall_ms:.0f} ms wall, {calibration.cpu_ms:.0f} ms CPU, "
+        f"{calibration.cpu_share:.0%} of a core"
+    )
+
+
 # --- the report --------------------------------------------------------------------------------
 
 
@@ -129,7 +159,7 @@ def table(header: list[str], rows: list[list[Any]]) -> list[str]:
     return [*lines, ""]
 
 
-def overhead_section(result: dict[str, Any], conditions: str) -> list[str]:
+def overhead_section(result: dict[str, Any], conditions: str, loaded: float | None) -> list[str]:
     runs: list[harness.Run] = result["runs"]
     floors: dict[int, harness.Run] = result["floors"]
     lines = [
@@ -220,9 +250,14 @@ def overhead_section(result: dict[str, Any], conditions: str) -> list[str]:
     lines += table(["teacher", "ms/turn total", "Inspect floor", "ours", "ours share"], split_rows)
     largest = [r for r in runs if r.samples == max(x.samples for x in runs)]
     worst = max(1000 * r.wall / r.turns for r in largest)
+    verdict = (
+        NO_CONCLUSION.format(share=loaded)
+        if loaded is not None
+        else f"**Target** (harness time per turn under 5 ms, wall, at {largest[0].samples} "
+        f"samples): {'met' if worst < 5 else 'not met'} (worst {worst:.2f} ms/turn)."
+    )
     lines += [
-        f"**Target** (harness time per turn under 5 ms, wall, at {largest[0].samples} samples): "
-        f"{'met' if worst < 5 else 'not met'} (worst {worst:.2f} ms/turn).",
+        verdict,
         "",
         "Without Inspect's realtime sample buffer (`--no-log-realtime`: no live view in "
         "`inspect view` and no recovery of unflushed samples after a crash; finished samples "
@@ -274,13 +309,19 @@ def profile_section(result: dict[str, Any], conditions: str) -> list[str]:
     return lines
 
 
-def concurrency_section(rows: list[dict[str, Any]], latency: float, conditions: str) -> list[str]:
+def concurrency_section(
+    rows: list[dict[str, Any]], conditions: str, loaded: float | None
+) -> list[str]:
+    latencies = sorted({row["latency"] for row in rows})
     lines = [
         "## 2. Concurrency (every model call sleeps a fixed latency)",
         "",
-        f"Student and teacher are scripted models sleeping {1000 * latency:.0f} ms per call; the "
-        f"student is always wrong, so a sample is {2 * harness.TURNS - 1} sequential calls "
-        f"({harness.TURNS} student, {harness.TURNS - 1} teacher). Student and teacher share one "
+        f"Student and teacher are scripted models sleeping a fixed time per call; the student is "
+        f"always wrong, so a sample is {2 * harness.TURNS - 1} sequential calls "
+        f"({harness.TURNS} student, {harness.TURNS - 1} teacher). The first row is the "
+        "**sequential baseline**: one sample at a time and one call at a time, as MINT's own "
+        "harness runs (`max_connections` = `max_samples` = 1, on fewer samples); *speed-up* is "
+        "each row's episodes per second over the baseline's. Student and teacher share one "
         "connection pool (`max_connections` bounds them together; the peak column is measured). "
         "**Bound** = total calls x latency / max_connections (never below one sample's chain). "
         "Inspect also caps open samples at `max_samples` (default: max_connections); equal-length "
@@ -292,12 +333,22 @@ def concurrency_section(rows: list[dict[str, Any]], latency: float, conditions: 
         "pace. " + conditions,
         "",
     ]
+    for latency in latencies:
+        lines += _latency_table([r for r in rows if r["latency"] == latency], latency, loaded)
+    return lines
+
+
+def _latency_table(rows: list[dict[str, Any]], latency: float, loaded: float | None) -> list[str]:
+    baseline = next((row for row in rows if row["sequential"]), None)
+    lines = [f"### {1000 * latency:.0f} ms per call", ""]
     table_rows = []
     for row in rows:
         run: harness.Run = row["run"]
+        label = "sequential" if row["sequential"] else row["connections"]
+        speed = f"{harness.speedup(row, baseline):.1f}x" if baseline else "—"
         table_rows.append(
             [
-                row["connections"],
+                label,
                 row["max_samples"],
                 "on" if run.realtime else "off",
                 run.samples,
@@ -307,6 +358,7 @@ def concurrency_section(rows: list[dict[str, Any]], latency: float, conditions: 
                 f"{run.wall:.1f}",
                 f"**{run.wall / row['bound']:.2f}**",
                 f"{run.sample_wall / row['bound']:.2f}",
+                speed,
                 f"{run.cpu:.1f}",
                 f"{1000 * run.cpu / run.calls:.1f}",
                 run.peak_in_flight,
@@ -324,13 +376,16 @@ def concurrency_section(rows: list[dict[str, Any]], latency: float, conditions: 
             "wall s",
             "wall / bound",
             "samples / bound",
+            "speed-up vs sequential",
             "CPU s",
             "CPU ms/call",
             "peak in flight",
         ],
         table_rows,
     )
-    best = {}
+    if loaded is not None:
+        return [*lines, NO_CONCLUSION.format(share=loaded), ""]
+    best: dict[int, float] = {}
     for row in rows:
         ratio = row["run"].wall / row["bound"]
         best[row["connections"]] = min(best.get(row["connections"], ratio), ratio)
@@ -344,6 +399,17 @@ def concurrency_section(rows: list[dict[str, Any]], latency: float, conditions: 
             "**Target** (wall within 1.15x of the bound at 32 and 64 connections, best setting): "
             + "; ".join(verdicts)
             + ".",
+            "",
+        ]
+    if baseline is not None and len(rows) > 1:
+        fastest = max(
+            (r for r in rows if r is not baseline), key=lambda r: harness.speedup(r, baseline)
+        )
+        lines += [
+            f"Against one sample at a time (MINT's regime), the fastest setting "
+            f"(max_connections {fastest['connections']}, max_samples {fastest['max_samples']}"
+            f"{'' if fastest['run'].realtime else ', no realtime log'}) finished episodes "
+            f"**{harness.speedup(fastest, baseline):.1f}x** faster.",
             "",
         ]
     busiest = max(rows, key=lambda row: row["connections"])["run"]
@@ -414,7 +480,8 @@ def embedded_section(
         "",
         f"Maze 2x2, {args.embedded_samples} samples, up to 2 turns, `teacher=verifier` (only the "
         f"student generates), greedy, `--max-tokens {args.embedded_max_tokens}`. Tokens are the "
-        "replies re-tokenised (the provider's count adds batch padding). Model load and a "
+        "replies re-tokenised (the embedded provider reports the same; Inspect's hf/ provider "
+        "would count the batch's longest reply for each). Model load and a "
         "one-reply warm-up eval: "
         f"{runs[0].load:.1f} s (not in the times); torch threads: {runs[0].threads}. Inspect's "
         "HF provider collects a batch until it is full or no request came for 2 s, and polls "
@@ -468,43 +535,64 @@ def main(argv: list[str] | None = None) -> int:
     sections: list[list[str]] = []
     raw: dict[str, Any] = {"machine": info, "command": command}
 
+    loaded_sections: list[str] = []
+
     def measured(name: str, fn, *fn_args, **fn_kwargs):
-        speed = harness.calibration()
-        before = load()
-        print(f"{name} (load {before}; calibration loop {speed:.0f} ms)", flush=True)
+        """Run one section between two calibrations; the lower CPU share of the two says
+        whether the machine was loaded (then `loaded` is that share, else None)."""
+        before_cal, before = harness.calibration(), load()
+        print(f"{name} (load {before}; {describe(before_cal)})", flush=True)
         value = fn(*fn_args, **fn_kwargs)
+        after_cal = harness.calibration()
+        share = min(before_cal.cpu_share, after_cal.cpu_share)
+        loaded = share if share < harness.QUIET_CPU_SHARE else None
+        if loaded is not None:
+            loaded_sections.append(name)
         conditions = (
             f"Load average (1/5/15 min) before: {before}; after: {load()}. Calibration loop "
-            f"(fixed pure-Python work, best of 7; lower is faster): {speed:.0f} ms."
+            f"(fixed pure-Python work, best of 7; lower is faster) before: "
+            f"{describe(before_cal)}; after: {describe(after_cal)}"
+            + (" (**loaded**)." if loaded is not None else ".")
         )
-        raw[name] = {"conditions": conditions, "calibration_ms": speed, "result": jsonable(value)}
-        return value, conditions
+        raw[name] = {
+            "conditions": conditions,
+            "calibration_ms": before_cal.wall_ms,
+            "calibration": [jsonable(before_cal), jsonable(after_cal)],
+            "loaded": loaded is not None,
+            "result": jsonable(value),
+        }
+        return value, conditions, loaded
 
     if "overhead" in args.only:
-        value, conditions = measured(
+        value, conditions, loaded = measured(
             "overhead", harness.overhead, args.samples, args.teachers.split(",")
         )
-        sections.append(overhead_section(value, conditions))
+        sections.append(overhead_section(value, conditions, loaded))
     if "profile" in args.only:
-        value, conditions = measured("profile", harness.profile_overhead, args.profile_samples)
+        value, conditions, _ = measured("profile", harness.profile_overhead, args.profile_samples)
         sections.append(profile_section(value, conditions))
     if "concurrency" in args.only:
-        value, conditions = measured(
+        value, conditions, loaded = measured(
             "concurrency",
-            harness.concurrency,
-            args.concurrency_samples,
-            args.connections,
-            args.latency,
-            args.single_connection_samples,
+            lambda: [
+                row
+                for latency in args.latency
+                for row in harness.concurrency(
+                    args.concurrency_samples,
+                    args.connections,
+                    latency,
+                    args.single_connection_samples,
+                )
+            ],
         )
-        sections.append(concurrency_section(value, args.latency, conditions))
+        sections.append(concurrency_section(value, conditions, loaded))
     if "verifiers" in args.only:
-        value, conditions = measured("verifiers", verifiers.throughput)
+        value, conditions, _ = measured("verifiers", verifiers.throughput)
         sections.append(verifier_section(value, conditions))
-        value, conditions = measured("sandbox", verifiers.sandbox_cost)
+        value, conditions, _ = measured("sandbox", verifiers.sandbox_cost)
         sections.append(sandbox_section(value, conditions))
     if "embedded" in args.only:
-        value, conditions = measured(
+        value, conditions, _ = measured(
             "embedded",
             embedded.embedded,
             args.embedded_connections,
@@ -523,9 +611,17 @@ def main(argv: list[str] | None = None) -> int:
         f"inspect-ai {info['inspect_ai']}, torch {info['torch']}.",
         "",
         f"Command: `{command.strip()}`. The machine may be shared: each section records the load "
-        "average; compare ratios across runs rather than absolute times.",
+        "average and a calibration loop before and after it; compare ratios across runs rather "
+        "than absolute times.",
         "",
     ]
+    if loaded_sections:
+        header += [
+            f"> **Measured on a loaded machine** ({', '.join(loaded_sections)}): a calibration "
+            f"loop had less than {harness.QUIET_CPU_SHARE:.0%} of a core, so no target is judged "
+            "and no conclusion is drawn there. Rerun on a quiet machine.",
+            "",
+        ]
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(header + [line for section in sections for line in section]))

@@ -10,14 +10,16 @@ from typing import Annotated
 
 import typer
 
+from rl2f_eval import grid
 from rl2f_eval.results import commands as results
 from rl2f_eval.train import cli as train
 
 app = typer.Typer(
     name="rl2f-eval",
     help="Tables, learning curves, comparisons and transcripts from rl2f-eval's Inspect logs, "
-    "and RL2F training. Run evaluations with `inspect eval rl2f_eval/<task>` (`rl2f-eval tasks` "
-    "lists the tasks and their arguments); then point these commands at the logs.",
+    "student x teacher grids, and RL2F training. Run evaluations with `inspect eval "
+    "rl2f_eval/<task>` (`rl2f-eval tasks` lists the tasks and their arguments), or a whole grid "
+    "with `rl2f-eval grid`; then point these commands at the logs.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -43,6 +45,7 @@ app.command()(results.leaderboard)
 app.command()(results.curves)
 app.command()(results.compare)
 app.command()(results.export)
+app.command()(grid.grid)
 train.register(app)  # train, merge-adapter
 
 if __name__ == "__main__":

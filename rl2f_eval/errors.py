@@ -48,3 +48,15 @@ def check_fraction(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
         raise TaskArgError(f"{name} must be a number from 0 to 1; got {value!r}")
     return float(value)
+
+
+def check_cache(name: str, value: object) -> None:
+    """Unset, true, false, or an expiry Inspect's cache reads (`30D`, `1Y`; s m h D W M Y)."""
+    from inspect_ai.model import CachePolicy
+
+    if value is None or isinstance(value, bool):
+        return
+    if not isinstance(value, str) or not value or CachePolicy.from_string(value) is None:
+        raise TaskArgError(
+            f"{name} must be true, false or an expiry such as 30D or 1Y; got {value!r}"
+        )

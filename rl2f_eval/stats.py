@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -163,3 +164,57 @@ def sign_flip_p(differences: np.ndarray, resamples: int, rng: np.random.Generato
         return float(np.mean(np.abs(patterns @ d) >= observed))
     signs = rng.choice([-1.0, 1.0], size=(resamples, len(d)))
     return float((1 + np.sum(np.abs(signs @ d) >= observed)) / (1 + resamples))
+
+
+def _binomial_cdf(k: int, n: int, p: float) -> float:
+    """P(X <= k) for X ~ Binomial(n, p), summed in log space (no overflow at large n)."""
+    if p <= 0:
+        return 1.0
+    if p >= 1:
+        return 1.0 if k >= n else 0.0
+    log_p, log_q = math.log(p), math.log1p(-p)
+    terms = [
+        math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * log_p
+        + (n - i) * log_q
+        for i in range(k + 1)
+    ]  # fmt: skip
+    top = max(terms)
+    return min(1.0, math.exp(top) * sum(math.exp(t - top) for t in terms))
+
+
+def clopper_pearson(successes: int, trials: int, level: float = 0.95) -> tuple[float, float]:
+    """The exact (Clopper-Pearson) interval of a binomial proportion, by bisection on the
+    binomial tails; (0, 1) without trials."""
+    if trials == 0:
+        return 0.0, 1.0
+    tail = (1 - level) / 2
+
+    def solve(below: Callable[[float], bool]) -> float:
+        low, high = 0.0, 1.0
+        for _ in range(60):
+            middle = (low + high) / 2
+            low, high = (middle, high) if below(middle) else (low, middle)
+        return (low + high) / 2
+
+    # lower bound: the p at which P(X >= successes) = tail; upper: P(X <= successes) = tail
+    lower = (
+        0.0
+        if successes == 0
+        else solve(lambda p: 1 - _binomial_cdf(successes - 1, trials, p) < tail)
+    )
+    upper = (
+        1.0 if successes == trials else solve(lambda p: _binomial_cdf(successes, trials, p) > tail)
+    )
+    return lower, upper
+
+
+def mcnemar_interval(a_only: int, b_only: int, n: int) -> tuple[float, float]:
+    """95% interval of acc(B) - acc(A) = (b_only - a_only) / n over n paired problems, exact
+    given the discordant ones (those only one run solved), as the exact McNemar test is: the
+    Clopper-Pearson interval of B's share of them, scaled. NaN bounds when no problem is
+    discordant: nothing then bounds the difference."""
+    discordant = a_only + b_only
+    if discordant == 0 or n == 0:
+        return math.nan, math.nan
+    low, high = clopper_pearson(b_only, discordant)
+    return discordant * (2 * low - 1) / n, discordant * (2 * high - 1) / n

@@ -24,6 +24,7 @@ from inspect_ai import Task, task
 
 from rl2f_eval.didactic.episode import EPISODE_ARGS, EpisodeArgs
 from rl2f_eval.didactic.task import didactic_task
+from rl2f_eval.errors import TaskArgError
 from rl2f_eval.suites.registry import SUITES, entry
 
 TaskFunction = Callable[..., Task]
@@ -68,7 +69,12 @@ def task_function(name: str, module: str = __name__) -> TaskFunction:
     def run(*args: Any, **kwargs: Any) -> Task:
         given = dict(signature.bind(*args, **kwargs).arguments)
         episode = {key: given.pop(key) for key in EPISODE_ARGS if key in given}
-        return didactic_task(make(**given), **episode)
+        try:
+            return didactic_task(make(**given), **episode)
+        except Exception as error:
+            if not is_data_error(error):
+                raise
+            raise TaskArgError(data_error_line(name, given, error)) from None
 
     summary, suite_doc = _doc_parts(make.__doc__)
     _, episode_doc = _doc_parts(EpisodeArgs.__doc__)
@@ -77,6 +83,51 @@ def task_function(name: str, module: str = __name__) -> TaskFunction:
     run.__doc__ = "\n".join([summary, "", "Args:", *suite_doc, *episode_doc])
     run.__signature__ = signature  # type: ignore[attr-defined]
     return run
+
+
+# Exceptions that mean a data file is malformed (matched by class name along the class's bases,
+# so that checking one imports none of the libraries that raise them: YAML, JSON, Hugging Face
+# datasets and Arrow, pandas, zip, pickle, base64, zlib, csv). `datasets` raises StopIteration
+# for an empty JSONL file.
+DATA_ERRORS = frozenset(
+    {
+        "YAMLError",
+        "JSONDecodeError",
+        "UnicodeError",
+        "DatasetGenerationError",
+        "ArrowException",
+        "EmptyDataError",
+        "ParserError",
+        "BadZipFile",
+        "UnpicklingError",
+        "binascii.Error",
+        "zlib.error",
+        "_csv.Error",
+        "StopIteration",
+    }
+)
+
+
+def is_data_error(error: BaseException) -> bool:
+    return any(
+        cls.__name__ in DATA_ERRORS or f"{cls.__module__}.{cls.__name__}" in DATA_ERRORS
+        for cls in type(error).__mro__
+    )
+
+
+def data_error_line(task: str, args: dict[str, Any], error: BaseException) -> str:
+    """One line for a malformed data file: the task, the arguments that name files, and the
+    error a library's wrapper was raised from (datasets' "An error occurred while generating
+    the dataset" says less than the parse error it wraps)."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    if isinstance(error, StopIteration):
+        reason = "no records (an empty file?)"
+    else:
+        reason = f"{type(error).__name__}: {' '.join(str(error).split())[:240]}"
+    files = [f"{k}={v}" for k, v in args.items() if "path" in k and isinstance(v, str)]
+    where = f" ({', '.join(files)})" if files else ""
+    return f"{task}: the data could not be read{where}: {reason}"
 
 
 def describe(name: str | None = None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from benchmarks import verifiers
+from benchmarks import harness, verifiers
 from benchmarks.run import main
 from rl2f_eval.suites.base import Verdict
 from rl2f_eval.suites.maze import MazeSuite
@@ -13,7 +13,7 @@ from rl2f_eval.suites.maze import MazeSuite
 def test_a_tiny_benchmark_run_writes_a_report(tmp_path):
     out = tmp_path / "bench.md"
     tiny = ["--samples", "3", "--teachers", "verifier", "--connections", "2"]
-    tiny += ["--concurrency-samples", "4", "--latency", "0.01"]
+    tiny += ["--concurrency-samples", "4", "--latency", "0.01", "--single-connection-samples", "2"]
     assert main([*tiny, "--only", "overhead,concurrency", "--out", str(out)]) == 0
     report = out.read_text()
     assert "## 1. Harness overhead" in report and "## 2. Concurrency" in report
@@ -22,9 +22,29 @@ def test_a_tiny_benchmark_run_writes_a_report(tmp_path):
     [run] = raw["overhead"]["result"]["runs"]
     assert (run["samples"], run["turns"], run["calls"]) == (3, 15, 15)  # 3 samples x 5 turns
     rows = raw["concurrency"]["result"]
-    assert [(r["connections"], r["max_samples"]) for r in rows] == [(2, 2), (2, 4)]
-    assert all(r["run"]["peak_in_flight"] <= 2 for r in rows)  # max_connections holds
+    # the sequential baseline (one sample at a time, MINT's regime), then the settings
+    assert [(r["connections"], r["max_samples"]) for r in rows] == [(1, 1), (2, 2), (2, 4)]
+    assert rows[0]["sequential"] and rows[0]["run"]["samples"] == 2
+    assert all(r["run"]["peak_in_flight"] <= r["connections"] for r in rows)
+    assert "| sequential | 1 | on | 2 |" in report and "speed-up vs sequential" in report
     assert raw["machine"]["commit"]
+
+
+def test_a_loaded_machine_gets_numbers_but_no_conclusions(tmp_path, monkeypatch):
+    """A calibration loop that had 60% of a core: every target and conclusion is withheld."""
+    loaded = harness.Calibration(wall_ms=80.0, cpu_ms=48.0, cpu_share=0.6)
+    monkeypatch.setattr(harness, "calibration", lambda: loaded)
+    out = tmp_path / "bench.md"
+    tiny = ["--samples", "2", "--teachers", "verifier", "--connections", "2"]
+    tiny += ["--concurrency-samples", "3", "--latency", "0.01", "--single-connection-samples", "1"]
+    assert main([*tiny, "--only", "overhead,concurrency", "--out", str(out)]) == 0
+    report = out.read_text()
+    assert "**Measured on a loaded machine** (overhead, concurrency)" in report
+    assert report.count("**No conclusion drawn**: the calibration loop had only 60%") == 2
+    assert "**Target**" not in report and "faster." not in report
+    assert "| sequential |" in report  # the numbers are still there
+    raw = json.loads(out.with_suffix(".json").read_text())
+    assert raw["overhead"]["loaded"] and raw["concurrency"]["loaded"]
 
 
 class AcceptsAnything(MazeSuite):

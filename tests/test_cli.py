@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from rl2f_eval.cli import app
 
 runner = CliRunner()
-COMMANDS = ("leaderboard", "curves", "compare", "export")
+COMMANDS = ("leaderboard", "curves", "compare", "export", "grid")
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +66,12 @@ def test_leaderboard_stderr_intervals_and_mismatched_problem_sets(logs, tmp_path
 def test_curves_writes_png_and_svg(logs, tmp_path):
     result = invoke("curves", "-l", logs.errors, "-o", tmp_path, "--resamples", 200)
     assert result.exit_code == 0, result.output
-    for name in ("maze.png", "maze.svg", "maze_fix_rate.png", "maze_fix_rate.svg"):
+    for name in (
+        "maze_acc_by_turn.png",
+        "maze_acc_by_turn.svg",
+        "maze_fix_rate_by_turn.png",
+        "maze_fix_rate_by_turn.svg",
+    ):
         assert (tmp_path / "curves" / name).stat().st_size > 1000
     assert "2 errored samples are left out" in result.output
 

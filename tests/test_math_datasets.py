@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from rl2f_eval.errors import TaskArgError
+from rl2f_eval.suites.base import Problem
 from rl2f_eval.suites.math import MathSuite
 from rl2f_eval.suites.math.datasets import champ, dataset_names, hardmath2, hf, mmath
 
@@ -97,6 +98,16 @@ def test_hardmath2_fixture():
         hardmath2.load(str(FIXTURE / "missing"))
 
 
+def test_relative_data_path_from_where_the_command_ran(tmp_path, monkeypatch):
+    """Inspect creates a task from its file's directory: a relative path given on the command
+    line is found from where it was run (the shell's PWD) too."""
+    monkeypatch.setenv("PWD", str(FIXTURE.parent.parent.parent))  # the repository root
+    monkeypatch.chdir(tmp_path)  # as if in tasks/
+    assert len(hardmath2.load("tests/fixtures/hardmath2").samples) == 13
+    with pytest.raises(TaskArgError, match=f"not found from {tmp_path}"):
+        hardmath2.load("tests/fixtures/missing")
+
+
 def test_hardmath2_download_into_cache(tmp_path, monkeypatch):
     """The download path against a local HTTP server serving the released file layout."""
     served = tmp_path / "served"
@@ -171,6 +182,60 @@ def test_hf_local_file_with_column_mapping(tmp_path, suffix):
     assert loaded.excluded == {"tiny-c": "empty answer"}
     with pytest.raises(TaskArgError, match=r"answer_field='answer' is not a column.*final"):
         hf.load(str(path), problem_field="question")
+
+
+def test_hf_numeric_answers_become_exact_latex_and_zero_is_kept(tmp_path):
+    """A numeric answer column: floats as exact LaTeX (not `1.28e-06`, which LaTeX reads as
+    1.28e - 6), zeros kept, true/false left out with the reason, lists as comma lists."""
+    numbers = tmp_path / "numbers.jsonl"
+    values = [1.28e-06, 1e16, 0.0, 2.5, -3.0e-9]
+    numbers.write_text("".join(json.dumps({"problem": f"p{i}", "answer": v}) + "\n"
+                               for i, v in enumerate(values)))  # fmt: skip
+    loaded = hf.load(str(numbers))
+    assert [s.target for s in loaded.samples] == [
+        r"1.28 \times 10^{-6}",
+        "10^{16}",
+        "0",
+        "2.5",
+        r"-3 \times 10^{-9}",
+    ]
+    flags = tmp_path / "flags.jsonl"
+    flags.write_text(
+        "".join(json.dumps({"problem": "p", "answer": v}) + "\n" for v in (False, True))
+    )
+    assert hf.load(str(flags)).excluded == {"flags-0": hf.YES_NO, "flags-1": hf.YES_NO}
+    lists = tmp_path / "lists.jsonl"
+    lists.write_text(json.dumps({"problem": "p", "answer": [0, 5]}) + "\n")
+    assert [s.target for s in hf.load(str(lists)).samples] == ["0, 5"]
+    assert hf.answer_latex(0) == ("0", "") and hf.answer_latex(None)[0] is None
+    assert hf.answer_latex(float("nan")) == (None, "not a finite number: nan")
+    assert hf.answer_latex([[1, 2], [3, 4]]) == ("(1, 2), (3, 4)", "")
+
+    suite = MathSuite("hf", hf_path=str(numbers))
+    problems = {s.target: Problem.from_sample(s) for s in suite.samples()}
+    for target, answer, correct in [
+        (r"1.28 \times 10^{-6}", "1.28e-6", True),
+        (r"1.28 \times 10^{-6}", "0.00000128", True),
+        (r"1.28 \times 10^{-6}", r"10^{-6}", False),
+        ("10^{16}", "10000000000000000", True),
+        ("10^{16}", r"1.1 \times 10^{16}", False),
+        ("0", "0", True),
+        ("0", "0.001", False),
+    ]:
+        assert suite.verify(answer, problems[target]).correct is correct, (target, answer)
+    suite = MathSuite("hf", hf_path=str(lists))
+    [listed] = [Problem.from_sample(s) for s in suite.samples()]
+    assert suite.verify("5, 0", listed).correct and not suite.verify("0", listed).correct
+
+
+def test_hf_references_the_checker_cannot_read_are_left_out(tmp_path):
+    path = tmp_path / "odd.jsonl"
+    rows = [{"problem": "p", "answer": a} for a in ("7", r"\frac{1}{2}", r"x \mapsto \oint")]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    suite = MathSuite("hf", hf_path=str(path))
+    assert [s.target for s in suite.samples()] == ["7", r"\frac{1}{2}"]
+    assert list(suite.excluded) == ["odd-2"]
+    assert suite.excluded["odd-2"].startswith("reference not checkable")
 
 
 def test_suite_argument_errors():

@@ -28,22 +28,22 @@ def test_curve_plots_exist_and_show_every_run(logs, tmp_path):
     written = write_curves(summary, tmp_path)
     names = sorted(p.name for p in written)
     assert names == [
-        "curves.csv",
-        "maze.png",
-        "maze.svg",
-        "maze_clean_acc.png",
-        "maze_clean_acc.svg",
-        "maze_fix_rate.png",
-        "maze_fix_rate.svg",
+        "curves_by_turn.csv",
+        "maze_acc_by_turn.png",
+        "maze_acc_by_turn.svg",
+        "maze_clean_acc_by_turn.png",
+        "maze_clean_acc_by_turn.svg",
+        "maze_fix_rate_by_turn.png",
+        "maze_fix_rate_by_turn.svg",
     ]
-    image = imread(tmp_path / "curves" / "maze.png")
+    image = imread(tmp_path / "curves" / "maze_acc_by_turn.png")
     assert image.shape[0] > 400 and image.shape[1] > 600
     assert image[..., :3].std() > 0.05  # not a blank canvas
-    svg = (tmp_path / "curves" / "maze.svg").read_text()
+    svg = (tmp_path / "curves" / "maze_acc_by_turn.svg").read_text()
     for label in ("oracle (right from turn 2)", "scripted/b · binary", "learning curves"):
         assert label in svg
-    assert "fix rate per turn" in (tmp_path / "curves" / "maze_fix_rate.svg").read_text()
-    table = pd.read_csv(tmp_path / "curves.csv")
+    assert "fix rate per turn" in (tmp_path / "curves" / "maze_fix_rate_by_turn.svg").read_text()
+    table = pd.read_csv(tmp_path / "curves" / "curves_by_turn.csv")
     acc = table[(table["metric"] == "acc") & (table["student"] == "scripted/b")]
     assert list(acc["value"]) == [0.0, 0.0, 1.0]
 
@@ -62,7 +62,10 @@ def test_compare_oracles_exactly(logs):
     assert table.loc["aulc", "diff"] == pytest.approx(1 / 3 - 1)
     assert table.loc["turns_to_solve", "diff"] == 2.0
     markdown = comparison.markdown()
-    assert "| acc@1 | 1.000 | 0.000 | -1.000 [-1.000, -1.000] | 0.0312 |" in markdown
+    # exact given the 6 problems only A solved (Clopper-Pearson upper bound 1 - 0.025 ** (1/6))
+    upper = 2 * (1 - 0.025 ** (1 / 6)) - 1
+    assert f"| acc@1 | 1.000 | 0.000 | -1.000 [-1.000, {upper:+.3f}] | 0.0312 |" in markdown
+    assert "| acc@3 | 1.000 | 1.000 | +0.000 (no interval: see the notes) | 1.0000 |" in markdown
 
 
 def test_compare_pairs_only_shared_problems(logs):
@@ -73,8 +76,9 @@ def test_compare_pairs_only_shared_problems(logs):
     assert table.loc["acc_at_2", "diff"] == -0.5
     assert table.loc["acc_at_2", "p"] == pytest.approx(0.5)  # 2 discordant: 2 * 1/4
     assert any("only the 4 both scored are compared" in note for note in comparison.notes)
+    # the exact interval that goes with p = 0.5: it holds 0, and is never of zero width
     low, high = table.loc["acc_at_2", ["diff_low", "diff_high"]]
-    assert -1.0 <= low <= -0.5 <= high <= 0.0
+    assert low == pytest.approx(-0.5) and high == pytest.approx(2 * (2 * (1 - 0.025**0.5) - 1) / 4)
 
 
 def test_compare_refuses_what_cannot_be_paired(logs):
@@ -149,7 +153,11 @@ def test_plots_survive_undefined_values(tmp_path):
         }
     )
     written = write_curves(Summary(pd.DataFrame(), curves), tmp_path)
-    assert sorted(p.name for p in written) == ["curves.csv", "t.png", "t.svg"]
+    assert sorted(p.name for p in written) == [
+        "curves_by_turn.csv",
+        "t_acc_by_turn.png",
+        "t_acc_by_turn.svg",
+    ]
 
 
 def test_export_skips_oracle_runs(logs, tmp_path):
@@ -199,5 +207,5 @@ def test_boards_whose_names_slug_alike_get_their_own_figures(tmp_path):
     # 2 boards x (acc, clean acc, fix rate) x (png, svg)
     assert len(figures) == len(set(figures)) == 2 * 3 * 2
     for board, name in names.items():
-        assert board in (tmp_path / "out" / "curves" / f"{name}.svg").read_text()
+        assert board in (tmp_path / "out" / "curves" / f"{name}_acc_by_turn.svg").read_text()
     assert file_names(["maze"]) == {"maze": "maze"}  # no hash where the slug is unique

@@ -52,7 +52,7 @@ def test_shipped_configs_are_valid(name):
         ({"teacher": {"name": "oracle"}}, "teacher.name: Input should be"),
         (
             {"suite": {"name": "chess"}},
-            "suite.name must be one of arithmetic, coding, hard_math, maze, puzzles",
+            "suite.name must be one of arithmetic, coding, games, hard_math, maze, puzzles",
         ),
         ({"suite": {"name": "arithmetic", "args": {"size": 3}}}, "unexpected keyword argument"),
         (

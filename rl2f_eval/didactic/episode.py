@@ -1,7 +1,8 @@
 """One didactic episode: its arguments, and the step every turn takes.
 
-`EpisodeArgs` is the one declaration of the six episode arguments (`turns`, `teacher`,
-`privileged`, `leak`, `leak_judge`, `oracle_turn`): their defaults, checks and documentation.
+`EpisodeArgs` is the one declaration of the seven episode arguments (`turns`, `teacher`,
+`privileged`, `leak`, `leak_judge`, `oracle_turn`, `teacher_cache`): their defaults, checks and
+documentation.
 The tasks (`rl2f_eval.tasks`) add them to every suite's own arguments; the solver reads them
 from here.
 
@@ -22,7 +23,7 @@ import anyio
 
 from rl2f_eval.didactic import prompts
 from rl2f_eval.didactic.store import FORMAT_TEACHER, TurnRecord
-from rl2f_eval.errors import TaskArgError, check_bool, check_choice, check_int
+from rl2f_eval.errors import TaskArgError, check_bool, check_cache, check_choice, check_int
 from rl2f_eval.suites.base import Problem, Suite, Verdict
 from rl2f_eval.teachers import (
     LEAK_MODES,
@@ -33,6 +34,10 @@ from rl2f_eval.teachers import (
     Teacher,
     guarded_feedback,
 )
+
+MAX_TURNS = 100
+"""More attempts than any study uses (the paper's episodes have up to 10): a typo such as
+`turns=1000000000` gets one line instead of an episode that never ends."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,12 @@ class EpisodeArgs:
         oracle_turn: oracle check mode: an oracle replaces the student, answering wrongly before
             this turn and with the reference from it on (no student model calls); acc@k must be
             0 before it and 1 from it on.
+        teacher_cache: Inspect's model-output cache for the model and self teachers' calls:
+            true (kept a year) or an expiry such as 30D caches them, so a rerun, or another
+            student, that makes the same attempt in the same conversation gets the same feedback
+            without a new call (whatever the epoch); false never caches; unset leaves it to
+            Inspect (a cache: setting in the teacher's role, or --cache, which caches the
+            student too).
     """
 
     turns: int = 5
@@ -67,9 +78,10 @@ class EpisodeArgs:
     leak: str = "flag"
     leak_judge: bool = False
     oracle_turn: int | None = None
+    teacher_cache: bool | str | None = None
 
     def __post_init__(self) -> None:
-        check_int("turns", self.turns, 1)
+        check_int("turns", self.turns, 1, MAX_TURNS)
         check_choice("teacher", self.teacher, TEACHERS)
         check_bool("privileged", self.privileged)
         check_choice("leak", self.leak, LEAK_MODES)
@@ -81,6 +93,7 @@ class EpisodeArgs:
             raise TaskArgError(
                 f"oracle_turn must be between 1 and turns={self.turns}; got {oracle!r}"
             )
+        check_cache("teacher_cache", self.teacher_cache)
 
     @classmethod
     def of(cls, args: dict[str, Any]) -> EpisodeArgs:
@@ -197,8 +210,11 @@ class DidacticEpisode:
         (`rl2f_eval.didactic.metrics.turn_scores`)."""
         return not any(step.record.leak_shown for step in self.steps)
 
-    async def step(self, attempt: str, student_tokens: int = 0) -> Step:
-        """Judge the student's `attempt` at the next turn and say what it is told next."""
+    async def step(
+        self, attempt: str, student_tokens: int = 0, stop_reason: str | None = None
+    ) -> Step:
+        """Judge the student's `attempt` at the next turn and say what it is told next
+        (`stop_reason`: why the reply ended, recorded for the truncated-reply count)."""
         if self.done:
             raise RuntimeError(f"the episode of {self.problem.id} is over")
         turn = len(self.steps) + 1
@@ -213,6 +229,7 @@ class DidacticEpisode:
             verifier_feedback=verdict.feedback,
             verifier_report=verdict.report,
             student_tokens=student_tokens,
+            stop_reason=stop_reason,
         )
         if verdict.correct:
             self.solved_turn = turn

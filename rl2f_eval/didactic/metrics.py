@@ -33,6 +33,31 @@ Pair = tuple["np.ndarray", "np.ndarray"]
 
 COUNTS = ("solved", "solved_turn", "feedback_count", "leak_count")
 """Per-problem columns that are counts (summed over epochs), beside the `score_columns`."""
+REQUIRED_COUNTS = ("solved_turn", "feedback_count", "leak_count")
+"""The counts every didactic score holds (`solved` is derived from acc@N)."""
+REPLY_COUNTS = (
+    "replies",
+    "format_failures",
+    "empty_replies",
+    "stop_reasons",
+    "truncated_replies",
+    "student_tokens",
+    "teacher_tokens",
+)
+"""Per-episode counts of the student's replies (all of them; those with no answer in the
+required format; empty ones; those whose model said why they ended, and of those the ones cut
+off by the token limit) and of output tokens. Scores written before these existed lack them,
+and the metrics they define are then left out."""
+REPLY_METRICS = (
+    "format_failure_rate",
+    "empty_reply_rate",
+    "truncated_rate",
+    "student_tokens",
+    "teacher_tokens",
+)
+"""Shares of the student's replies, and output tokens per episode (see `metric_pairs`)."""
+TRUNCATED_STOP_REASONS = ("max_tokens", "model_length")
+"""Inspect's stop reasons for a reply cut off by the output or the context limit."""
 
 
 def acc_columns(turns: int) -> list[str]:
@@ -79,4 +104,14 @@ def metric_pairs(columns: Mapping[str, np.ndarray], turns: int) -> dict[str, Pai
         # of the problems still open after turn k-1, the share solved at turn k
         before = col(f"acc_at_{k - 1}")
         pairs[f"fix_rate_at_{k}"] = (col(f"acc_at_{k}") - before, 1 - before)
+    if all(name in columns for name in REPLY_COUNTS):
+        # shares of all student replies; tokens per episode (`episodes`: summed over epochs)
+        replies = col("replies")
+        episodes = col("episodes") if "episodes" in columns else ones
+        pairs["format_failure_rate"] = (col("format_failures"), replies)
+        pairs["empty_reply_rate"] = (col("empty_replies"), replies)
+        # of the replies whose stop reason is known (Inspect's hf/ provider gives none)
+        pairs["truncated_rate"] = (col("truncated_replies"), col("stop_reasons"))
+        pairs["student_tokens"] = (col("student_tokens"), episodes)
+        pairs["teacher_tokens"] = (col("teacher_tokens"), episodes)
     return pairs

@@ -5,7 +5,9 @@ same, counting only clean solves: no feedback the leak guard flagged was read be
 turn; `rl2f_eval.didactic.metrics`), `gain`, `aulc`, and the counts the summary metric needs.
 Inspect turns the dict keys into results: `acc_at_1..N`, `clean_acc_at_1..N`, `gain` and `aulc`
 with mean and stderr; `didactic_summary` adds `fix_rate_at_2..N`, `turns_to_solve`
-(with its stderr) and `leak_rate`. A metric that is undefined for a run (no unsolved problems
+(with its stderr), `leak_rate` and the reply metrics (`format_failure_rate`, `empty_reply_rate`,
+`truncated_rate`: shares of the student's replies; `student_tokens`, `teacher_tokens`: output
+tokens per episode). A metric that is undefined for a run (no unsolved problems
 left to fix, nothing solved, no feedback given) is left out rather than reported as 0.
 """
 
@@ -26,8 +28,13 @@ from inspect_ai.scorer import (
 )
 from inspect_ai.solver import TaskState
 
-from rl2f_eval.didactic.metrics import metric_pairs, turn_scores
-from rl2f_eval.didactic.store import FORMAT_TEACHER, DidacticStore
+from rl2f_eval.didactic.metrics import (
+    REPLY_METRICS,
+    TRUNCATED_STOP_REASONS,
+    metric_pairs,
+    turn_scores,
+)
+from rl2f_eval.didactic.store import FORMAT_TEACHER, DidacticStore, TurnRecord
 
 
 class IncompleteEpisodeError(RuntimeError):
@@ -64,9 +71,26 @@ def didactic_summary() -> Metric:
             result[name] = _defined(pooled(pairs[name]))
         result["turns_to_solve_stderr"] = _defined(ratio_stderr(pairs["turns_to_solve"]))
         result["leak_rate"] = _defined(pooled(pairs["leak_rate"]))
+        for name in REPLY_METRICS:
+            if name in pairs:
+                result[name] = _defined(pooled(pairs[name]))
         return result
 
     return compute
+
+
+def reply_counts(turns: list[TurnRecord]) -> dict[str, float]:
+    """The episode's `REPLY_COUNTS`: replies, those with no answer in the format, empty ones,
+    those cut off by a token limit, and output tokens of student and teacher."""
+    return {
+        "replies": float(len(turns)),
+        "format_failures": float(sum(t.answer is None for t in turns)),
+        "empty_replies": float(sum(not t.attempt.strip() for t in turns)),
+        "stop_reasons": float(sum(t.stop_reason not in (None, "unknown") for t in turns)),
+        "truncated_replies": float(sum(t.stop_reason in TRUNCATED_STOP_REASONS for t in turns)),
+        "student_tokens": float(sum(t.student_tokens for t in turns)),
+        "teacher_tokens": float(sum(t.teacher_tokens for t in turns)),
+    }
 
 
 def _defined(value: float) -> float | None:
@@ -103,6 +127,7 @@ def didactic_scorer() -> Scorer:
             sum(t.feedback is not None and t.teacher != FORMAT_TEACHER for t in turns)
         )
         value["leak_count"] = float(sum(t.leak for t in turns))
+        value |= reply_counts(turns)
         last = turns[-1] if turns else None
         verdict = f"solved at turn {solved}" if solved else "not solved"
         return Score(

@@ -44,7 +44,12 @@ def didactic_loop(suite: Suite, teacher_retries: int = 2, **episode: Any) -> Sol
     `oracle_turn=K` an oracle replaces the student: wrong before turn K, the reference from K on.
     """
     args = EpisodeArgs.of(episode)
-    teacher = make_teacher(args.teacher, privileged=args.privileged, retries=teacher_retries)
+    teacher = make_teacher(
+        args.teacher,
+        privileged=args.privileged,
+        retries=teacher_retries,
+        cache=args.teacher_cache,
+    )
     judge = LeakJudge(retries=teacher_retries) if args.leak_judge else None
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
@@ -64,7 +69,9 @@ def didactic_loop(suite: Suite, teacher_retries: int = 2, **episode: Any) -> Sol
                     state = await generate(state)
                 usage = state.output.usage
                 step = await episode.step(
-                    state.output.completion, usage.output_tokens if usage else 0
+                    state.output.completion,
+                    usage.output_tokens if usage else 0,
+                    state.output.stop_reason,
                 )
                 if step.message is not None:
                     state.messages.append(ChatMessageUser(content=step.message))

@@ -45,6 +45,9 @@ class TurnRecord(BaseModel):
     student_tokens: int = 0
     teacher_tokens: int = 0
     judge_tokens: int = 0
+    stop_reason: str | None = None
+    """Why the student's reply ended, as Inspect reports it (`max_tokens`: cut off by the token
+    limit, an API's finish_reason=length); None where the student is not an Inspect model."""
 
 
 class DidacticStore(StoreModel):

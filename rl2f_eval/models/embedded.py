@@ -122,7 +122,18 @@ class EmbeddedModel(HuggingFaceAPI):
         self.do_sample = bool(config.temperature)
         if not self.do_sample:
             config = config.model_copy(update={"temperature": None, "top_p": None, "top_k": None})
-        return await super().generate(input, tools, tool_choice, config)
+        output = await super().generate(input, tools, tool_choice, config)
+        # Inspect's HF provider counts the batch's longest reply as every reply's output tokens,
+        # and gives no stop reason ("unknown"): count this reply's own tokens; a reply that
+        # reaches the limit was cut off, any other ended by itself. (Re-tokenised text can be a
+        # token shorter than what was generated, so this can miss a cut reply, never invent one.)
+        tokens = await self.count_text_tokens(output.completion)
+        if output.usage is not None:
+            output.usage.output_tokens = tokens
+            output.usage.total_tokens = output.usage.input_tokens + tokens
+        limit = config.max_tokens or self.max_tokens()
+        output.choices[0].stop_reason = "max_tokens" if limit and tokens >= limit else "stop"
+        return output
 
     async def count_text_tokens(self, text: str) -> int:
         return len(self.tokenizer(text)["input_ids"])

@@ -21,6 +21,8 @@ leak guard's notice that the feedback gave the answer away (`leak=regenerate`). 
 judge it replies `judge` (default: a "VERDICT: NO LEAK"), a list answering the judge's k-th
 request of one conversation (the second: after the request to give a verdict line).
 `latency` (seconds) sleeps per call, to measure the harness under realistic concurrency.
+With `--max-tokens N` a reply longer than N words is cut to its first N, with stop reason
+`max_tokens` (an API's finish_reason=length).
 
 Transient faults, for every call (student and teacher alike; bind the teacher role to a second
 scripted model to fault one side only): the first `fail_first` attempts of each distinct call
@@ -200,9 +202,11 @@ class ScriptedModel(ModelAPI):
             await self._fault(input, self.attempts[key.hexdigest()])
         if self.latency:
             await anyio.sleep(self.latency)
-        reply = self._reply(input)
+        reply, stop = self._reply(input), "stop"
+        if config.max_tokens is not None and len(reply.split()) > config.max_tokens:
+            reply, stop = " ".join(reply.split()[: config.max_tokens]), "max_tokens"
         prompt_tokens = sum(len(m.text.split()) for m in input)
-        output = ModelOutput.from_content(self.model_name, reply)
+        output = ModelOutput.from_content(self.model_name, reply, stop_reason=stop)
         output.usage = ModelUsage(
             input_tokens=prompt_tokens,
             output_tokens=len(reply.split()),

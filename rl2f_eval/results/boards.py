@@ -8,16 +8,22 @@ runs whose same id names different problems are never paired.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from rl2f_eval.didactic.metrics import REPLY_METRICS
 from rl2f_eval.results.load import Results
 from rl2f_eval.results.problems import run_metrics
 from rl2f_eval.stats import CIMethod, Estimate, ratio_estimates, seed_for
 
 HEADLINE = ["acc_at_1", "acc_at_n", "clean_acc_at_n", "gain", "aulc", "turns_to_solve", "leak_rate"]
 CURVES = ("acc", "clean_acc", "fix_rate")
+REPLIES = list(REPLY_METRICS)
+"""What the student's replies were like: format failures, empty and truncated replies (shares of
+all replies), student and teacher output tokens per episode. Absent from older logs (NaN)."""
+UNDEFINED = Estimate(math.nan, math.nan, math.nan)
 RUN_COLUMNS = ["task", "student", "teacher", "turns"]
 
 
@@ -152,7 +158,11 @@ def _estimates(
         "n": samples["problem"].nunique(),
         "n_run": scope["n_run"],
         "epochs": int(samples.groupby("problem").size().max()),
-        **{k: v for m in HEADLINE for k, v in _flatten(m, estimates[m]).items()},
+        **{
+            k: v
+            for m in [*HEADLINE, *REPLIES]
+            for k, v in _flatten(m, estimates.get(m, UNDEFINED)).items()
+        },
         "comparable": scope["comparable"],
         "logs": " ".join(run["logs"]),
         "run": run["run"],

@@ -15,6 +15,7 @@ from rl2f_eval.stats import CIMethod
 
 if TYPE_CHECKING:
     from rl2f_eval.results.boards import Summary
+    from rl2f_eval.results.select import Selection
 
 LogDirs = Annotated[
     list[Path],
@@ -54,6 +55,35 @@ CompleteOnly = Annotated[
 ]
 
 
+FILTER_HELP = (
+    "Repeat for several. A pattern (shell wildcards: * ?) matches a label as the table prints "
+    "it or the name inside it"
+)
+Tasks = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--task", "-t", help=f"Only these tasks (`maze`, `maze (size=5)`). {FILTER_HELP}."
+    ),
+]
+Students = Annotated[
+    list[str] | None,
+    typer.Option("--student", help=f"Only these students (`openai/*`). {FILTER_HELP}."),
+]
+Teachers = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--teacher",
+        help=f"Only these teachers (`verifier`, `anthropic/claude-sonnet-5-5`). {FILTER_HELP}.",
+    ),
+]
+
+
+def _selection(task: list[str] | None, student: list[str] | None, teacher: list[str] | None):
+    from rl2f_eval.results.select import Selection
+
+    return Selection(tuple(task or ()), tuple(student or ()), tuple(teacher or ()))
+
+
 def _track(files: list[str]) -> Iterable[str]:
     """A progress bar on stderr while logs are read (gone once done)."""
     from rich.console import Console
@@ -74,13 +104,16 @@ def _summary(
     seed: int,
     all_problems: bool,
     complete_only: bool,
+    selection: Selection | None = None,
 ) -> Summary:
     from rl2f_eval.results.boards import summarise
     from rl2f_eval.results.load import load_results
+    from rl2f_eval.results.select import NothingSelected, Selection, select
 
     try:
         results = load_results(log_dir, include_incomplete=not complete_only, track=_track)
-    except FileNotFoundError as error:
+        results = select(results, selection or Selection())
+    except (FileNotFoundError, NothingSelected) as error:
         raise _fail(str(error)) from None
     summary = summarise(results, ci, resamples, seed, shared_only=not all_problems)
     if summary.leaderboard.empty:
@@ -103,17 +136,24 @@ def leaderboard(
     seed: Seed = 0,
     all_problems: AllProblems = False,
     complete_only: CompleteOnly = False,
+    task: Tasks = None,
+    student: Students = None,
+    teacher: Teachers = None,
 ) -> None:
     """Leaderboard of every didactic run: one row per task, student, teacher and turn limit.
 
     Columns: n, acc@1, acc@N, clean acc@N, gain, AULC, turns to solve and leak rate, each with a
     95% confidence interval. Rows are ranked by clean acc@N (solves that followed no feedback the
     leak guard flagged), then lower leak rate, then acc@1: never by solves the teacher gave away.
-    Writes OUT/leaderboard.md and OUT/leaderboard.csv and prints the Markdown.
+    A second table per task shows the same rows' replies: format failures and empty replies
+    (shares of all replies), truncated replies (of those whose stop reason is known), student
+    and teacher output tokens per episode. Writes OUT/leaderboard.md and OUT/leaderboard.csv
+    (every column, with interval bounds) and prints the Markdown.
     """
     from rl2f_eval.results.tables import leaderboard_markdown, write_leaderboard
 
-    summary = _summary(log_dir, ci, resamples, seed, all_problems, complete_only)
+    selection = _selection(task, student, teacher)
+    summary = _summary(log_dir, ci, resamples, seed, all_problems, complete_only, selection)
     sources = [str(p) for p in log_dir]
     typer.echo(leaderboard_markdown(summary, sources))
     _written(write_leaderboard(summary, out, sources))
@@ -127,19 +167,26 @@ def curves(
     seed: Seed = 0,
     all_problems: AllProblems = False,
     complete_only: CompleteOnly = False,
+    task: Tasks = None,
+    student: Students = None,
+    teacher: Teachers = None,
 ) -> None:
     """Per-turn learning curves: acc@k against k, one line per student and teacher, per task.
 
-    Writes `OUT/curves/TASK.png` and `.svg` (with 95% bands), `OUT/curves/TASK_clean_acc.png` and
-    `.svg` (clean acc@k: only solves that followed no feedback the leak guard flagged),
-    `OUT/curves/TASK_fix_rate.png` and `.svg` (of the problems still open after turn k-1, the
-    share solved at turn k), and the numbers behind them in `OUT/curves.csv`. Where two task
-    names give the same file name (say `arithmetic (ops=+)` and `arithmetic (ops=*)`), each gets
-    a short hash of its name appended.
+    Writes `OUT/curves/TASK_acc_by_turn.png` and `.svg` (with 95% bands),
+    `OUT/curves/TASK_clean_acc_by_turn.png` and `.svg` (clean acc@k: only solves that followed no
+    feedback the leak guard flagged), `OUT/curves/TASK_fix_rate_by_turn.png` and `.svg` (of the
+    problems still open after turn k-1, the share solved at turn k, with 95% intervals), and the
+    numbers behind them in `OUT/curves/curves_by_turn.csv`. More than six runs of a task are
+    drawn in panels, one per teacher (six students at most per panel), each student in the same
+    colour in every panel, the legend beside them; `--student`/`--teacher` draw fewer. Where two
+    task names give the same file name (say `arithmetic (ops=+)` and `arithmetic (ops=*)`), each
+    gets a short hash of its name appended.
     """
     from rl2f_eval.results.plots import write_curves
 
-    summary = _summary(log_dir, ci, resamples, seed, all_problems, complete_only)
+    selection = _selection(task, student, teacher)
+    summary = _summary(log_dir, ci, resamples, seed, all_problems, complete_only, selection)
     for note in summary.notes:
         typer.echo(f"note: {note}", err=True)
     _written(write_curves(summary, out))

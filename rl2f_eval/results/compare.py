@@ -1,11 +1,14 @@
 """Paired comparison of two runs on the problems both scored (a trained model against its base).
 
 Per turn k: acc@k and clean acc@k (solves that followed no flagged feedback) of each run, the
-difference B − A with a paired 95% interval (problems resampled together), and a paired test:
-exact McNemar on the problems only one run solved by turn k (per-problem outcomes averaged over
-epochs fall back to a sign-flip permutation test, which is McNemar's test on 0/1 outcomes); gain
-and AULC get the sign-flip test too. p-values are per metric, not adjusted for multiple
-comparisons.
+difference B − A with a paired 95% interval, and a paired test: exact McNemar on the problems
+only one run solved by turn k, with the interval that goes with it (exact given those problems:
+Clopper-Pearson on B's share of them); per-problem outcomes averaged over epochs fall back to
+the paired bootstrap (problems resampled together) and a sign-flip permutation test, which is
+McNemar's test on 0/1 outcomes. Gain and AULC get the bootstrap and the sign-flip test too.
+p-values are per metric, not adjusted for multiple comparisons. An interval of zero width is
+never printed: with a handful of problems, or none solved by only one run, the data cannot
+bound the difference, and a note says so.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from rl2f_eval.results.problems import run_metrics
 from rl2f_eval.results.tables import number
 from rl2f_eval.stats import (
     CIMethod,
+    Estimate,
     mcnemar_exact,
+    mcnemar_interval,
     paired_difference,
     pooled,
     seed_for,
@@ -62,6 +67,8 @@ class Comparison:
             diff = f"{row['diff']:+.{d}f}" if not np.isnan(row["diff"]) else "—"
             if not (np.isnan(row["diff_low"]) or np.isnan(row["diff_high"])):
                 diff += f" [{row['diff_low']:+.{d}f}, {row['diff_high']:+.{d}f}]"
+            elif not np.isnan(row["diff"]):
+                diff += " (no interval: see the notes)"
             p = "—" if np.isnan(row["p"]) else f"{row['p']:.4f}"
             cells = [_display(row["metric"]), number(row["a"], d), number(row["b"], d), diff, p]
             lines.append("| " + " | ".join([*cells, row["test"]]) + " |")
@@ -131,10 +138,19 @@ def compare_runs(
         metrics += ["gain", "aulc", "turns_to_solve", "leak_rate"]
     rng = seed_for(seed, run_a["run"] + run_b["run"])
     rows = []
+    unbounded: list[str] = []
     for metric in metrics:
         estimate = paired_difference(pairs_a[metric], pairs_b[metric], method, resamples, rng)
         value_a, value_b = pooled(pairs_a[metric]), pooled(pairs_b[metric])
-        p_value, test = _paired_test(metric, pairs_a[metric][0], pairs_b[metric][0], resamples, rng)
+        p_value, test, exact = _paired_test(
+            metric, pairs_a[metric][0], pairs_b[metric][0], resamples, rng
+        )
+        if exact is not None:
+            estimate = exact
+        if not estimate.high > estimate.low:  # zero width (or none): the data cannot bound it
+            if not np.isnan(estimate.value):
+                unbounded.append(_display(metric))
+            estimate = Estimate(estimate.value, np.nan, np.nan)
         rows.append(
             {
                 "metric": metric,
@@ -147,10 +163,19 @@ def compare_runs(
                 "test": test,
             }
         )
+    if unbounded:
+        notes.append(
+            f"No interval for {', '.join(unbounded)}: on these {len(shared)} problems B − A "
+            "does not vary (too few problems, or none solved by only one run), so the data "
+            "cannot bound the difference; compare on more problems"
+        )
     ci_text = (
-        f"95% CI: paired percentile bootstrap over problems ({resamples} resamples, seed {seed})"
+        "95% CI: for acc@k exact given the problems only one run solved (as the McNemar "
+        "test); for the others a paired percentile bootstrap over problems "
+        f"({resamples} resamples, seed {seed})"
         if method is CIMethod.bootstrap
-        else "95% CI: ±1.96 standard errors of the paired difference"
+        else "95% CI: for acc@k exact given the problems only one run solved (as the McNemar "
+        "test); for the others ±1.96 standard errors of the paired difference"
     )
     return Comparison(
         _describe(run_a), _describe(run_b), len(shared), pd.DataFrame(rows), notes, ci_text
@@ -164,11 +189,16 @@ def _pairs(results: Results, turns: int, problems: set[str]) -> dict:
 
 def _paired_test(
     metric: str, a: np.ndarray, b: np.ndarray, resamples: int, rng: np.random.Generator
-) -> tuple[float, str]:
+) -> tuple[float, str, Estimate | None]:
+    """p-value, the test's name, and for acc@k on 0/1 outcomes the exact interval that goes
+    with the McNemar test (None: use the bootstrap's)."""
     if metric in ("turns_to_solve", "leak_rate"):
-        return np.nan, "—"  # ratios over different subsets of problems: interval only
+        return np.nan, "—", None  # ratios over different subsets of problems: interval only
     binary = np.isin(a, (0, 1)).all() and np.isin(b, (0, 1)).all()
     if metric.startswith(("acc_at_", "clean_acc_at_")) and binary:
         a_only, b_only = int(np.sum((a == 1) & (b == 0))), int(np.sum((a == 0) & (b == 1)))
-        return mcnemar_exact(a_only, b_only), f"McNemar exact (A only {a_only}, B only {b_only})"
-    return sign_flip_p(b - a, resamples, rng), "sign-flip permutation"
+        low, high = mcnemar_interval(a_only, b_only, len(a))
+        exact = Estimate(float(np.mean(b) - np.mean(a)), low, high)
+        test = f"McNemar exact (A only {a_only}, B only {b_only})"
+        return mcnemar_exact(a_only, b_only), test, exact
+    return sign_flip_p(b - a, resamples, rng), "sign-flip permutation", None

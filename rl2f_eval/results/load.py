@@ -28,6 +28,8 @@ from inspect_ai.log import (
     read_eval_log,
 )
 
+from rl2f_eval.didactic.metrics import REQUIRED_COUNTS, acc_columns
+
 SCORER = "didactic_scorer"
 # Task args that set up the episode (turns, teacher, privileged, leak, ...) tell runs apart; all
 # other task args choose the problems and so name the board. A log names its episode args in its
@@ -36,6 +38,9 @@ SCORER = "didactic_scorer"
 EARLIER_EPISODE_ARGS = frozenset({"turns", "teacher", "privileged", "leak", "oracle_turn"})
 # Task args that only choose how many problems: runs that differ only here share a board and row.
 COUNT_ARGS = frozenset({"n"})
+# Episode args that change how a run is made, not what it measures: runs that differ only here
+# share a row (a cached teacher's feedback is the feedback it gave).
+SETTING_ARGS = frozenset({"teacher_cache"})
 STATUS_TEXT = {
     "started": "has not finished (still running, or stopped without a trace)",
     "cancelled": "was cancelled",
@@ -109,12 +114,44 @@ def _model_details(prefix: str, model: str, args: Mapping[str, Any], config: Any
 
 def episode_arg_names(log: EvalLog) -> frozenset[str]:
     """The task args of `log` that set up the episode (as its task recorded them)."""
-    episode = (log.eval.metadata or {}).get("episode")
+    metadata = log.eval.metadata if isinstance(log.eval.metadata, dict) else {}
+    episode = metadata.get("episode")
     return frozenset(episode) if isinstance(episode, dict) else EARLIER_EPISODE_ARGS
 
 
+class NotADidacticRun(ValueError):
+    """A log whose header does not describe a run the results can read (one-line reason)."""
+
+
+def _turns(args: Mapping[str, Any]) -> int:
+    turns = args.get("turns")
+    if isinstance(turns, bool) or not isinstance(turns, int) or turns < 1:
+        raise NotADidacticRun(f"its turn limit is {turns!r}, not a whole number of at least 1")
+    return turns
+
+
+def bound_role(log: EvalLog, name: str) -> tuple[Any, str | None]:
+    """The model bound to the log's role `name` (None: unbound), and a note when the role was a
+    list: Inspect ran the first model (rl2f-eval refuses a list-valued teacher role since)."""
+    role = (log.eval.model_roles or {}).get(name)
+    if not isinstance(role, list):
+        return role, None
+    if not role:
+        return None, f"its {name} role is an empty list; read as unbound"
+    names = ", ".join(str(getattr(r, "model", r)) for r in role)
+    return role[0], (
+        f"its {name} role names {len(role)} models ({names}); Inspect gave every {name} "
+        f"call to the first, {role[0].model}, so the row is labelled with it"
+    )
+
+
+def teacher_role(log: EvalLog) -> tuple[Any, str | None]:
+    return bound_role(log, "teacher")
+
+
 def run_identity(log: EvalLog) -> dict[str, Any]:
-    """Board, run identity and display labels of one log (from its header only)."""
+    """Board, run identity and display labels of one log (from its header only); raises
+    `NotADidacticRun` when the header cannot say them."""
     spec = log.eval
     args = dict(spec.task_args or {})
     task = spec.task.split("/")[-1]
@@ -122,9 +159,9 @@ def run_identity(log: EvalLog) -> dict[str, Any]:
     board_args = {
         k: _render(v) for k, v in sorted(args.items()) if k not in episode_args | COUNT_ARGS
     }
+    turns = _turns(args)
     oracle_turn = args.get("oracle_turn")
-    mode = str(args.get("teacher", "?"))
-    roles = spec.model_roles or {}
+    mode = _render(args.get("teacher", "?"))
     if oracle_turn is not None:
         student, student_details = f"oracle (right from turn {oracle_turn})", {}
     else:
@@ -135,7 +172,7 @@ def run_identity(log: EvalLog) -> dict[str, Any]:
     teacher_details: dict[str, Any] = {"teacher": mode}
     teacher = mode
     if mode == "model":
-        role = roles.get("teacher")
+        role, _ = teacher_role(log)
         if role is not None:
             teacher_details |= _model_details("teacher", role.model, role.args, role.config)
             teacher = f"model: {role.model}"
@@ -146,14 +183,15 @@ def run_identity(log: EvalLog) -> dict[str, Any]:
     if args.get("leak", "flag") != "flag":
         teacher += f", leak={args['leak']}"
     if args.get("leak_judge") is True:
-        judge = roles.get("judge")
+        judge, _ = bound_role(log, "judge")
         if judge is not None:
             teacher_details |= _model_details("judge", judge.model, judge.args, judge.config)
         teacher += f", leak judge: {judge.model if judge is not None else 'the teacher'}"
     teacher_details |= {
-        k: _render(v) for k, v in args.items() if k in episode_args and k != "teacher"
+        k: _render(v)
+        for k, v in args.items()
+        if k in episode_args and k != "teacher" and k not in SETTING_ARGS
     }
-    turns = int(args.get("turns", 0))
     board = {"task": task, **board_args}
     identity = {**board, **student_details, **teacher_details, "turns": turns}
     return {
@@ -244,6 +282,11 @@ def _read_log(
         notes.append(f"{name}: skipped, the run {status}")
         return None
     try:
+        identity = run_identity(header)
+    except NotADidacticRun as error:
+        notes.append(f"{name}: skipped, {error}")
+        return None
+    try:
         frame = samples_df(header, columns=SAMPLE_COLUMNS, quiet=True)
     except Exception as error:
         notes.append(f"{name}: skipped, its samples could not be read ({error!s:.200})")
@@ -252,8 +295,10 @@ def _read_log(
         status = STATUS_TEXT.get(header.status, f"ended with status {header.status}")
         notes.append(f"{name}: no samples yet (the run {status}); skipped")
         return None
-    scored = _scored(name, header, frame, notes)
-    identity = run_identity(header)
+    for role in ("teacher", "judge"):
+        if (role_note := bound_role(header, role)[1]) is not None:
+            notes.append(f"{name}: {role_note}")
+    scored = _scored(name, header, frame, identity["turns"], notes)
     created = pd.Timestamp(header.eval.created)
     row = {**identity, "log": location, "created": created, "status": header.status}
     scored = scored.rename(columns=lambda c: c.removeprefix("score_"))
@@ -264,13 +309,25 @@ def _read_log(
     )
 
 
+def _has_scores(frame: pd.DataFrame, turns: int) -> pd.Series:
+    """Which samples hold a number for every score key a run of `turns` turns needs (clean
+    acc@k is derived where a log predates it: `with_clean_acc`)."""
+    needed = [f"score_{key}" for key in [*acc_columns(turns), "gain", "aulc", *REQUIRED_COUNTS]]
+    if any(column not in frame for column in needed):
+        return pd.Series(False, index=frame.index)
+    values = frame[needed].apply(pd.to_numeric, errors="coerce")
+    return values.notna().all(axis=1)
+
+
 def with_clean_acc(scored: pd.DataFrame, leak: str) -> pd.DataFrame:
     """`scored` with `clean_acc_at_k` (`rl2f_eval.didactic.metrics`) for logs scored before it
     existed, derived exactly from their counts: the leak guard was then the string guard alone,
     and the student read flagged feedback exactly when a `leak=flag` run flagged any (`redact`
     and `regenerate` showed only text that passed the guard)."""
     acc = [c for c in scored if c.startswith("acc_at_")]
-    if all(f"clean_{c}" in scored and scored[f"clean_{c}"].notna().all() for c in acc):
+    if scored.empty or all(
+        f"clean_{c}" in scored and scored[f"clean_{c}"].notna().all() for c in acc
+    ):
         return scored
     clean = (scored["leak_count"] == 0).astype(float) if leak == "flag" else 1.0
     # a log can hold both (`inspect eval-retry` of an older log keeps its finished samples)
@@ -280,12 +337,21 @@ def with_clean_acc(scored: pd.DataFrame, leak: str) -> pd.DataFrame:
     )
 
 
-def _scored(name: str, header: EvalLog, frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    """The samples of `frame` that were scored; notes on an unfinished run and errored samples."""
+def _scored(
+    name: str, header: EvalLog, frame: pd.DataFrame, turns: int, notes: list[str]
+) -> pd.DataFrame:
+    """The samples of `frame` that were scored; notes on an unfinished run, errored samples
+    and samples whose scores do not fit the run's turn limit."""
     failed = frame.get("error", pd.Series("", index=frame.index)).fillna("") != ""
     errored = frame[failed]
-    has_score = frame["score_acc_at_1"].notna() if "score_acc_at_1" in frame else False
+    has_score = _has_scores(frame, turns)
     scored = frame[~failed & has_score]
+    misfit = int((~failed & ~has_score).sum())
+    if misfit:
+        notes.append(
+            f"{name}: {misfit} samples are left out: their scores lack the didactic scorer's "
+            f"keys for {turns} turns (another scorer, an older version, or an edited log)"
+        )
     if header.status != "success":
         total = len(header.eval.dataset.sample_ids or []) * (header.eval.config.epochs or 1)
         status = STATUS_TEXT.get(header.status, header.status)

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rl2f_eval.didactic.metrics import COUNTS, Pair, metric_pairs, score_columns
+from rl2f_eval.didactic.metrics import COUNTS, REPLY_COUNTS, Pair, metric_pairs, score_columns
 
 
 def problem_table(samples: pd.DataFrame, turns: int) -> pd.DataFrame:
-    """One row per problem: outcomes averaged over epochs, counts summed over epochs."""
-    samples = samples.assign(solved=(samples["solved_turn"] > 0).astype(float))
+    """One row per problem: outcomes averaged over epochs, counts summed over epochs (the reply
+    counts only where every sample has them: logs written before they existed do not)."""
+    samples = samples.assign(solved=(samples["solved_turn"] > 0).astype(float), episodes=1.0)
+    counts = [*COUNTS, "episodes"]
+    if all(c in samples and samples[c].notna().all() for c in REPLY_COUNTS):
+        counts += REPLY_COUNTS
     grouped = samples.groupby("problem", sort=True)
-    return grouped[score_columns(turns)].mean().join(grouped[list(COUNTS)].sum())
+    return grouped[score_columns(turns)].mean().join(grouped[counts].sum())
 
 
 def run_metrics(samples: pd.DataFrame, turns: int) -> dict[str, Pair]:

@@ -18,6 +18,20 @@ COLUMNS = {  # metric -> (header, decimals)
     "turns_to_solve": ("turns to solve", 2),
     "leak_rate": ("leak rate", 3),
 }
+REPLY_COLUMNS = {  # the second table: what the replies were like (values; intervals in the CSV)
+    "format_failure_rate": ("format failures", 3),
+    "empty_reply_rate": ("empty", 3),
+    "truncated_rate": ("truncated", 3),
+    "student_tokens": ("student tokens / episode", 1),
+    "teacher_tokens": ("teacher tokens / episode", 1),
+}
+REPLY_NOTE = (
+    "The same rows' replies: format failures (no answer in the required format) and empty "
+    "replies as shares of all the student's replies, truncated ones (cut off by the token "
+    "limit: an API's finish_reason=length) as a share of those whose model said why they "
+    "ended; output tokens per episode of student and teacher. — where a log predates these "
+    "counts, or no reply's stop reason is known."
+)
 
 
 def number(value: float, decimals: int) -> str:
@@ -35,12 +49,25 @@ def cell(row: pd.Series, metric: str, decimals: int) -> str:
 
 
 def markdown_table(rows: pd.DataFrame) -> str:
-    headers = ["#", "student", "teacher", "turns", "n", *(h for h, _ in COLUMNS.values())]
+    """The headline table: each metric with its interval."""
+    return _table(rows, {m: (h, d, cell) for m, (h, d) in COLUMNS.items()})
+
+
+def replies_table(rows: pd.DataFrame) -> str:
+    """The replies table, same rows and ranks: values only."""
+    return _table(
+        rows,
+        {m: (h, d, lambda row, m, d: number(row[m], d)) for m, (h, d) in REPLY_COLUMNS.items()},
+    )
+
+
+def _table(rows: pd.DataFrame, columns: dict) -> str:
+    headers = ["#", "student", "teacher", "turns", "n", *(h for h, _, _ in columns.values())]
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     for rank, (_, row) in enumerate(rows.iterrows(), start=1):
         n = str(row["n"]) if row["n"] == row["n_run"] else f"{row['n']} of {row['n_run']}"
         cells = [str(rank), row["student"], row["teacher"], str(row["turns"]), n]
-        cells += [cell(row, metric, decimals) for metric, (_, decimals) in COLUMNS.items()]
+        cells += [show(row, metric, decimals) for metric, (_, decimals, show) in columns.items()]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
 
@@ -63,6 +90,8 @@ def leaderboard_markdown(summary: Summary, sources: list[str]) -> str:
         if not rows["comparable"].all():
             parts += ["Rows on this board are **not like for like** (see the notes).", ""]
         parts.append(markdown_table(rows))
+        if any(m in rows for m in REPLY_COLUMNS):
+            parts += ["", REPLY_NOTE, "", replies_table(rows)]
     if summary.notes:
         parts += ["", "## Notes", "", *(f"- {note}" for note in summary.notes)]
     return "\n".join(parts) + "\n"

@@ -25,6 +25,11 @@ _ANSWER_LINE = re.compile(r"ANSWER\s*:\s*(.*)", re.IGNORECASE)
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
+MAX_VALUE = 1000
+"""The largest operand at most: every pair is listed and shuffled (3 million at 1000, +-*)."""
+MAX_PROBLEMS = 100_000
+
+
 class ArithmeticSuite(Suite):
     """`a op b` for operands in 1..max_value; the last number in the reply is the answer.
 
@@ -39,12 +44,12 @@ class ArithmeticSuite(Suite):
     answer_format = "Give the result as a number."
 
     def __init__(self, n: int = 20, seed: int = 0, max_value: int = 9, ops: str = "+") -> None:
-        check_int("max_value", max_value, 1)
+        check_int("max_value", max_value, 1, MAX_VALUE)
         check_int("seed", seed, 0)
         if not isinstance(ops, str) or not ops or set(ops) - set(OPERATIONS):
             raise TaskArgError(f"ops must be made of {''.join(OPERATIONS)}; got {ops!r}")
         pool = len(set(ops)) * max_value**2
-        check_int("n", n, 1, pool)  # distinct problems
+        check_int("n", n, 1, min(pool, MAX_PROBLEMS))  # distinct problems
         self.n, self.seed, self.max_value, self.ops = (
             n,
             seed,

@@ -154,6 +154,12 @@ Each move goes one square: U (up), D (down), L (left) or R (right). Give a seque
 walks from S to G without entering a wall or leaving the grid.{shortest}"""
 
 
+MAX_SIZE = 50
+"""Cells per side at most: a 50x50 maze is a prompt of about 10,000 characters (30 ms to make)."""
+MAX_MAZES = 100_000
+"""Mazes at most (4x4: about 0.3 ms each, a 100,000-sample log): more is a typo, not a study."""
+
+
 class MazeSuite(Suite):
     """Grid mazes; the answer is a U/D/L/R move string, walked by the verifier (README: maze).
 
@@ -175,8 +181,8 @@ class MazeSuite(Suite):
     def __init__(
         self, size: int = 4, n: int = 20, seed: int = 0, shortest: bool = False, loops: float = 0.1
     ) -> None:
-        self.size = check_int("size", size, 2)  # cells per side
-        self.n = check_int("n", n, 1)
+        self.size = check_int("size", size, 2, MAX_SIZE)  # cells per side
+        self.n = check_int("n", n, 1, MAX_MAZES)
         self.seed = check_int("seed", seed, 0)
         self.shortest = check_bool("shortest", shortest)
         self.loops = check_fraction("loops", loops)

@@ -50,9 +50,9 @@ class Teacher(ABC):
     name: str
     introduction: str = PLAIN_INTRODUCTION
     """How the feedback reaches the student: a template of `{feedback}` (teachers.prompts)."""
-    cache: bool | CachePolicy = False
-    """Inspect's model-output cache for this teacher's calls; the leak judge's calls about its
-    feedback use the same."""
+    cache: bool | CachePolicy | None = None
+    """Inspect's model-output cache for this teacher's calls (None: Inspect's settings decide);
+    the leak judge's calls about its feedback use the same."""
 
     def author(self) -> Model | None:
         """The model that writes the feedback; None for programmatic feedback (the suite's own

@@ -101,14 +101,17 @@ class LeakJudge:
         request: FeedbackRequest,
         feedback: str,
         author: Model,
-        cache: bool | CachePolicy = False,
+        cache: bool | CachePolicy | None = False,
     ) -> JudgeVerdict:
         """Whether `feedback` gives the answer of `request`'s problem away. `author`: the model
-        that wrote it (the fallback judge); `cache`: as the teacher's own calls."""
+        that wrote it (the fallback judge); `cache`: as the teacher's own calls (None: Inspect's
+        settings decide)."""
         model, tokens, raw = self.model(author), 0, ""
         messages = self.messages(request, feedback)
         for _ in range(self.retries + 1):
-            output = await model.generate(messages, cache=cache)
+            output = await (
+                model.generate(messages) if cache is None else model.generate(messages, cache=cache)
+            )
             tokens += output.usage.output_tokens if output.usage else 0
             raw = output.completion.strip()
             parsed = parse_verdict(raw)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from abc import abstractmethod
 
 from inspect_ai.model import (
@@ -12,10 +13,99 @@ from inspect_ai.model import (
     ChatMessageUser,
     Model,
     get_model,
+    model_roles,
 )
 
+from rl2f_eval.errors import TaskArgError
 from rl2f_eval.teachers import prompts, wording
 from rl2f_eval.teachers.base import Feedback, FeedbackRequest, Teacher, TeacherError
+
+TEACHER_CACHE_EXPIRY = "1Y"
+"""How long cached teacher feedback is kept with `teacher_cache=true` (explicit: a log records
+Inspect's default as None)."""
+
+
+def teacher_cache_policy(setting: bool | str | CachePolicy | None) -> CachePolicy | bool | None:
+    """Inspect's model-output cache policy for teacher calls from the `teacher_cache` task
+    argument (or a policy, as it is): None leaves it to Inspect's settings (a `cache:` in the
+    teacher's role, or `--cache`, which also caches the student); false never caches; true or an
+    expiry (`30D`, `1Y`) caches with that expiry. The policy is shared by every epoch
+    (`per_epoch=False`): the same attempt in the same conversation gets the same feedback,
+    whatever the epoch, the rerun or the student that wrote it."""
+    if setting is None or setting is False or isinstance(setting, CachePolicy):
+        return setting
+    expiry = TEACHER_CACHE_EXPIRY if setting is True else str(setting)
+    return CachePolicy(expiry=expiry, per_epoch=False)
+
+
+def bound_teacher_models() -> list[str]:
+    """The models bound to the `teacher` role of the running evaluation (Inspect initialises the
+    roles before it builds tasks): one name, none (unbound), or several (a list-valued role)."""
+    bound = model_roles().get("teacher")
+    if bound is None:
+        return []
+    return [str(m) for m in bound] if isinstance(bound, list) else [str(bound)]
+
+
+logger = logging.getLogger(__name__)
+
+STUDENT_ONLY_SETTINGS = (
+    "max_tokens",
+    "temperature",
+    "top_p",
+    "seed",
+    "reasoning_effort",
+    "reasoning_tokens",
+)
+"""Generation settings Inspect gives the evaluated model only: `--max-tokens 4096` on the command
+line never reaches a teacher bound with --model-role (its role carries its own)."""
+
+
+def student_only_settings() -> dict[str, object]:
+    """The command line's generation settings that the bound teacher does not get, while a task
+    is built (Inspect sets the active model, its settings and the roles before it builds tasks;
+    the two accessors are not exported, hence the guarded private import)."""
+    try:
+        from inspect_ai.model._generate_config import active_generate_config
+        from inspect_ai.model._model import active_model
+    except ImportError:  # a later Inspect: no warning rather than no run
+        return {}
+    bound = model_roles().get("teacher")
+    if bound is None or isinstance(bound, list) or active_model() is None:
+        return {}
+    active = active_generate_config()
+    return {
+        name: value
+        for name in STUDENT_ONLY_SETTINGS
+        if (value := getattr(active, name, None)) is not None
+        and getattr(bound.config, name, None) is None
+    }
+
+
+def warn_student_only_settings() -> None:
+    """Say once per task when `--max-tokens` and the like do not reach the bound teacher."""
+    settings = student_only_settings()
+    if settings:
+        flags = ", ".join(f"--{k.replace('_', '-')} {v}" for k, v in settings.items())
+        given = ", ".join(f"{k}: {v}" for k, v in settings.items())
+        teacher = bound_teacher_models()[0]
+        logger.warning(
+            f"{flags}: Inspect applies these to the student only; the teacher ({teacher}) keeps "
+            f"its own settings. To give it the same: --model-role 'teacher={{model: {teacher}, "
+            f"{given}}}'"
+        )
+
+
+def refuse_several_teachers() -> None:
+    """One line, before anything runs, for `--model-role teacher=a,b`: Inspect would quietly use
+    the first model, and a log's teacher would then say less than what was asked for."""
+    models = bound_teacher_models()
+    if len(models) > 1:
+        raise TaskArgError(
+            f"the teacher role names {len(models)} models ({', '.join(models)}); a run has one "
+            "teacher: run one evaluation per teacher, or compare them with "
+            f"`rl2f-eval grid --teachers {','.join(models)}`"
+        )
 
 
 class VerifierTeacher(Teacher):
@@ -47,9 +137,10 @@ class _LLMTeacher(Teacher):
         self,
         model: str | Model | None = None,
         retries: int = 2,
-        cache: bool | CachePolicy = False,
+        cache: bool | str | CachePolicy | None = None,
     ) -> None:
-        self._model, self.retries, self.cache = model, retries, cache
+        self._model, self.retries = model, retries
+        self.cache = teacher_cache_policy(cache)
 
     @abstractmethod
     def model(self) -> Model: ...
@@ -70,7 +161,11 @@ class _LLMTeacher(Teacher):
             ]
         last: tuple[str, str] | None = None  # (tidied, raw) of the last non-empty reply
         for _ in range(self.retries + 1):
-            output = await model.generate(messages, cache=self.cache)
+            output = await (
+                model.generate(messages)
+                if self.cache is None
+                else model.generate(messages, cache=self.cache)
+            )
             tokens += output.usage.output_tokens if output.usage else 0
             raw = output.completion.strip()
             text = wording.tidy(raw)
@@ -103,12 +198,17 @@ class ModelTeacher(_LLMTeacher):
         model: str | Model | None = None,
         privileged: bool = True,
         retries: int = 2,
-        cache: bool | CachePolicy = False,
+        cache: bool | str | CachePolicy | None = None,
     ) -> None:
         super().__init__(model, retries, cache)
         self.privileged = privileged
+        if model is None:
+            refuse_several_teachers()
+            warn_student_only_settings()
 
     def model(self) -> Model:
+        if len(bound_teacher_models()) > 1:  # roles bound after the task was built
+            raise TeacherError("the teacher role names several models; a run has one teacher")
         return get_model(self._model, role="teacher")
 
     def messages(self, request: FeedbackRequest) -> list[ChatMessageSystem | ChatMessageUser]:
@@ -167,10 +267,10 @@ def make_teacher(
     privileged: bool = True,
     model: str | Model | None = None,
     retries: int = 2,
-    cache: bool | CachePolicy = False,
+    cache: bool | str | CachePolicy | None = None,
 ) -> Teacher:
-    """`cache`: Inspect's model-output cache for the LLM teachers' calls (and the leak judge's
-    about their feedback)."""
+    """`cache`: the `teacher_cache` task argument (see `teacher_cache_policy`): Inspect's
+    model-output cache for the LLM teachers' calls (and the leak judge's about their feedback)."""
     if name == "model":
         return ModelTeacher(model, privileged=privileged, retries=retries, cache=cache)
     if name == "self":

@@ -46,7 +46,9 @@ def _init_worker() -> None:
 
 
 def _call(function: str, args: tuple[Any, ...]) -> Any:
-    return getattr(importlib.import_module(CHECKING), function)(*args)
+    module, _, name = function.rpartition(".")
+    package = f"{CHECKING.rpartition('.')[0]}.{module}" if module else CHECKING
+    return getattr(importlib.import_module(package), name)(*args)
 
 
 _pool: ProcessPool | None = None
@@ -77,8 +79,26 @@ def shutdown() -> None:
 
 
 def run(function: str, *args: Any, timeout: float) -> Any:
-    """`checking.<function>(*args)` in a worker, killed after `timeout` seconds of running."""
-    future = _get_pool().schedule(_call, args=(function, args), timeout=timeout)
+    """`checking.<function>(*args)` in a worker (`audit.audit`: another module of the math
+    package), killed after `timeout` seconds of running."""
+    return _result(_get_pool().schedule(_call, args=(function, args), timeout=timeout), timeout)
+
+
+def run_many(function: str, calls: list[tuple[Any, ...]], timeout: float) -> list[Any]:
+    """`checking.<function>(*args)` for every `args` of `calls`, spread over the workers; each
+    result in order, or the exception it ended with (`CheckTimeout`, `CheckCrashed`, ...)."""
+    pool = _get_pool()
+    futures = [pool.schedule(_call, args=(function, args), timeout=timeout) for args in calls]
+    results: list[Any] = []
+    for future in futures:
+        try:
+            results.append(_result(future, timeout))
+        except Exception as error:  # reported per call, the others still count
+            results.append(error)
+    return results
+
+
+def _result(future: Any, timeout: float) -> Any:
     try:
         return future.result()
     except FutureTimeout as error:

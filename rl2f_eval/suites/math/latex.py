@@ -58,22 +58,27 @@ def split_top_level(s: str, separator: str) -> list[str]:
 
 _RELATION = re.compile(r"\\(?:sim|approx|simeq|asymp)(?![A-Za-z])|(?<![<>!\\:])=(?!=)")
 _GROUP = r"\{(?:[^{}]|\{[^{}]*\})*\}"
+_FUNCTION = rf"(?:[A-Za-z]|\\[A-Za-z]+)(?:_(?:{_GROUP}|\w))?(?:\^(?:{_GROUP}|\w))?'*"
 # a function or variable name as the left side of an answer: y, y(x), I(x), y_{\text{WKB}}(x),
-# u(x, t \to \infty), y''(x)
-_NAME = re.compile(
-    rf"^\s*(?:[A-Za-z]|\\[A-Za-z]+)(?:_(?:{_GROUP}|\w))?(?:\^(?:{_GROUP}|\w))?'*"
-    r"\s*(?:\([^()]*\))?\s*$"
-)
+# u(x, t \to \infty), y''(x); or the integral the answer approximates (\int_x^\infty ... dt)
+_NAME = re.compile(rf"^\s*(?:{_FUNCTION}\s*(?:\([^()]*\))?|\\int(?![A-Za-z]).*)\s*$", re.DOTALL)
+# the same name with its parenthesis left open (`y(x, \epsilon = ...`, a typo in HARDMath2)
+_OPEN_NAME = re.compile(rf"^\s*{_FUNCTION}\s*\([^()=]*?(?:=|\\sim|\\approx)(?![A-Za-z])")
 
 
 def strip_name(s: str) -> str:
     """`y(x) \\sim e^{-x}` -> `e^{-x}`: drop a leading `name =`/`\\sim`/`\\approx` (HARDMath2
-    writes answers that way). Anything else (`x=6, y=5`, `(x,y)=(1,2)`) stays as it is."""
+    writes answers that way, or `\\int_x^\\infty f(t) dt \\sim ...`). Anything else (`x=6, y=5`,
+    `(x,y)=(1,2)`) stays as it is."""
+    if (m := _OPEN_NAME.match(s)) and s.count("(") == s.count(")") + 1:
+        rest = s[m.end() :]
+        if rest.count("(") == rest.count(")"):
+            return strip_name(rest.strip())
     depths = top_level(s)
     relations = [m for m in _RELATION.finditer(s) if depths[m.start()] == 0]
     if not relations or not _NAME.match(s[: relations[0].start()]):
         return s
-    if any(depths[i] == 0 and s[i] == "," for i in range(len(s))):
+    if any(depths[i] == 0 and s[i] == "," and s[i - 1 : i] != "\\" for i in range(len(s))):
         return s
     return s[relations[-1].end() :].strip()
 
@@ -89,6 +94,14 @@ _FUNCTION_NAMES = rf"(?:{KNOWN_FUNCTIONS}|{'|'.join(SPECIAL_FUNCTIONS)})"
 _SIZING = re.compile(r"\\(?:[bB]igg?[lr]?|left\.|right\.|displaystyle)(?![A-Za-z])")
 
 
+_UNICODE = {
+    "×": " \\times ", "·": " \\cdot ", "⋅": " \\cdot ", "−": "-", "–": "-", "∞": "\\infty ",
+    "π": "\\pi ", "ε": "\\epsilon ", "≈": "\\approx ", "≤": "\\le ", "≥": "\\ge ",
+    "√": "\\sqrt", "\u2009": " ", "\u202f": " ", "\u00a0": " ",
+}  # fmt: skip
+"""Characters a model writes in place of their LaTeX (thin and no-break spaces included)."""
+
+
 def normalise(s: str, expressions: bool = False) -> str:
     """Spellings the parser trips on, made uniform. Safe for every dataset.
 
@@ -96,21 +109,153 @@ def normalise(s: str, expressions: bool = False) -> str:
     there `[...]` only groups, `\\log` is the natural logarithm and `E^{...}` is e^{...}.
     """
     s = s.strip().strip("$").strip()
+    s = re.sub(r"(?<!\\)[.,]\s*$", "", s).rstrip()  # the sentence's full stop inside the box
+    for char, latex in _UNICODE.items():
+        s = s.replace(char, latex)
+    s = re.sub(r"\^\s*-\s*(\d+|[A-Za-z])", r"^{-\1}", s)  # 10^-6: TeX would take only the sign
     s = _SIZING.sub("", s)
-    s = re.sub(r"\\(?:[,;:!]|quad|qquad)|\\ |~", " ", s)
+    s = re.sub(r"\\(?:mathrm|text|operatorname|mathit)\s*\{\s*([edi])\s*\}", r"\1", s)  # \mathrm{e}
+    s = s.replace("\\\\", " ")  # a line break inside the formula (`\\i` in HARDMath2)
+    s = join_thousands(s)
+    s = re.sub(r"\\(?:[,;:!]|quad|qquad|thinspace)(?![A-Za-z])|\\ |~", " ", s)
     s = re.sub(r"\\var(epsilon|theta|phi)", r"\\\1", s)
     s = re.sub(r"\\[dt]frac", r"\\frac", s)
+    s = _scientific(s)
+    s = _brace_scripts(s)
+    s = _max_min_braces(s)
     # \text{erf}, \mathrm{sin}, \operatorname{sin} and bare sin( -> \erf, \sin
     s = re.sub(rf"\\(?:text|mathrm|operatorname)\s*\{{\s*({_FUNCTION_NAMES})\s*\}}", r"\\\1", s)
     s = re.sub(rf"(?<![\\A-Za-z])({_FUNCTION_NAMES})(?![A-Za-z])", r"\\\1", s)
     s = re.sub(r"(?<![\\A-Za-z])pi(?![A-Za-z])", r"\\pi", s)
     if expressions:
+        s = _drop_order_terms(s)
         s = re.sub(r"\\left\s*\[", r"\\left(", s)
         s = re.sub(r"\\right\s*\]", r"\\right)", s)
         s = _brackets_to_parentheses(s)
         s = re.sub(r"\\log(?![A-Za-z_])", r"\\ln", s)
         s = re.sub(r"(?<![\\A-Za-z])E(?=\s*\^)", "e", s)
     return re.sub(r"\s+", " ", s).strip()
+
+
+_ORDER_TERM = re.compile(r"\s*[+-]\s*(?:\\mathcal\s*\{\s*O\s*\}|O|o)\s*(?:\\left\s*)?\(")
+
+
+def _drop_order_terms(s: str) -> str:
+    """`... + O(\\epsilon^2)` and `... + \\cdots` at the end of an asymptotic answer: the written
+    terms are the answer."""
+    s = re.sub(r"\s*[+-]\s*\\[lc]?dots\s*$", "", s)
+    m = next((m for m in _ORDER_TERM.finditer(s) if top_level(s)[m.start()] == 0), None)
+    if m and s.rstrip().endswith(")") and _closes_at_end(s, m.end() - 1):
+        return s[: m.start()].rstrip()
+    return s
+
+
+def _closes_at_end(s: str, i: int) -> bool:
+    """The bracket opened at `s[i]` is closed by the last character of `s`."""
+    depth = 0
+    end = len(s.rstrip()) - 1
+    for j in range(i, end + 1):
+        depth += (s[j] in OPEN) - (s[j] in CLOSE)
+        if depth == 0:
+            return j == end
+    return False
+
+
+_SEPARATOR = r"(?:\\[,;:]|\\thinspace(?![A-Za-z])|\{,\}|\\ |~| )"
+_THOUSANDS = re.compile(rf"(?<![\w.^_{{}}\\])\d{{1,3}}(?:{_SEPARATOR}\d{{3}})+(?![\d])")
+
+
+def join_thousands(s: str) -> str:
+    """`4\\,000`, `4{,}000`, `4~000`, `4 000` -> `4000`: digit groups of three after a thin
+    space (or any space TeX ignores in math) are one number. A comma alone is left to the
+    checker, which knows whether a list is expected."""
+    return _THOUSANDS.sub(lambda m: re.sub(r"\D", "", m.group(0)), s)
+
+
+_COMMA_THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def comma_thousands(s: str) -> str | None:
+    """`4,000` (nothing but digit groups) -> `4000`; None if `s` is not written that way."""
+    return s.replace(",", "") if _COMMA_THOUSANDS.fullmatch(s.strip()) else None
+
+
+_E_NOTATION = re.compile(r"(?<![\w.\\])(\d+(?:\.\d+)?)([eE])([+-]?)(\d+)(?![\w.])")
+
+
+def _scientific(s: str) -> str:
+    """`1.28e-6`, `1e-06`, `1E+16` -> `1.28 \\times 10^{-6}`: computer notation for a number.
+    `2e-1` stays 2e - 1 (Euler's number): an integer mantissa other than 1 is read as
+    notation only with a signed exponent of two digits or more, or `E`, as programs print."""
+
+    def replace(m: re.Match) -> str:
+        mantissa, letter, sign, exponent = m.groups()
+        if not (
+            "." in mantissa
+            or mantissa == "1"
+            or letter == "E"
+            or sign == "+"
+            or (sign and len(exponent) > 1)
+        ):
+            return m.group(0)
+        power = f"10^{{{'-' if sign == '-' else ''}{int(exponent)}}}"
+        return f"({mantissa} \\times {power})"
+
+    return _E_NOTATION.sub(replace, s)
+
+
+def _argument_end(s: str, i: int) -> int:
+    """End of the TeX argument starting at `s[i]` (a `{...}` group, a command or one character)."""
+    while i < len(s) and s[i] == " ":
+        i += 1
+    if i >= len(s):
+        return i
+    if s[i] == "{":
+        depth = 0
+        for j in range(i, len(s)):
+            depth += {"{": 1, "}": -1}.get(s[j], 0)
+            if depth == 0:
+                return j + 1
+        return len(s)
+    if m := re.match(r"\\[A-Za-z]+", s[i:]):
+        return i + m.end()
+    return i + 1
+
+
+def _brace_scripts(s: str) -> str:
+    """`x^\\frac{1}{2}` -> `x^{\\frac{1}{2}}`, `a^\\sqrt2` -> `a^{\\sqrt2}`: TeX takes the whole
+    command as the exponent; the parser wants braces."""
+    out, i = [], 0
+    for m in re.finditer(r"([\^_])\s*\\(frac|sqrt)(?![A-Za-z])", s):
+        if m.start() < i:
+            continue
+        end = m.end()
+        if m.group(2) == "sqrt":
+            if end < len(s) and s[end] == "[":
+                end = s.index("]", end) + 1 if "]" in s[end:] else end
+            end = _argument_end(s, end)
+        else:
+            end = _argument_end(s, _argument_end(s, end))
+        out.append(s[i : m.start()] + m.group(1) + "{" + s[m.start() + 1 : end].strip() + "}")
+        i = end
+    return "".join(out) + s[i:]
+
+
+def _max_min_braces(s: str) -> str:
+    """`\\max\\{a, b\\}` -> `\\max(a, b)` (the parser reads only parentheses there)."""
+    while m := re.search(r"\\(max|min)\s*\\\{", s):
+        depth, j = 1, m.end()
+        while j < len(s) and depth:
+            if s.startswith("\\{", j):
+                depth, j = depth + 1, j + 2
+            elif s.startswith("\\}", j):
+                depth, j = depth - 1, j + 2
+            else:
+                j += 1
+        if depth:
+            break  # unbalanced: leave it to the parser to reject
+        s = f"{s[: m.start()]}\\{m.group(1)}({s[m.end() : j - 2]}){s[j:]}"
+    return s
 
 
 def _brackets_to_parentheses(s: str) -> str:

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 import time
 from collections import Counter
-from fractions import Fraction
 
 from inspect_ai.dataset import Sample
 
@@ -20,7 +18,7 @@ from rl2f_eval.errors import TaskArgError, check_positive
 from rl2f_eval.suites.base import Problem, Suite, Verdict
 from rl2f_eval.suites.math import bounded, datasets, leaks
 from rl2f_eval.suites.math.checking import RTOL, Check
-from rl2f_eval.suites.math.latex import last_boxed, perturbed
+from rl2f_eval.suites.math.latex import last_boxed, perturbed, strip_name
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +41,17 @@ _BANDS = (
     (1.0, "between 50% and 100%"),
     (10.0, "between 100% and 1000%"),
 )
-SMALL_INTEGER = 10
-"""A reference answer that is an integer this small is flagged in feedback only where the number is
-written as math or as a value ("the answer is 3"): "step 2" must not count as a leak."""
+
+
+CHECKER_FAILED = (
+    "Your answer could not be checked (the checker failed on it); write it in a simpler "
+    "closed form."
+)
+PREPARED = ("hardmath2", "hf")
+"""Datasets whose references are checked at load (and given their sample points): real-world
+data where a reference may be unreadable. The built-in ones are checked by the test suite."""
+_prepared: dict[tuple, dict] = {}
+"""prepare_reference results by (reference, parameters, rtol): loading again costs nothing."""
 
 
 def error_band(rel_error: float) -> str:
@@ -61,6 +67,8 @@ def feedback_for(check: Check) -> str:
         )
     if check.kind == "form":
         return f"Your answer has the wrong form: {check.detail}."
+    if check.kind == "error":
+        return CHECKER_FAILED
     text = "Your answer is not equivalent to the correct answer"
     if check.detail:
         text += f": {check.detail}"
@@ -76,22 +84,36 @@ def feedback_for(check: Check) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _check(
-    gold: str, answer: str, params: tuple[str, ...] | None, rtol: float, timeout: float
+    gold: str,
+    answer: str,
+    params: tuple[str, ...] | None,
+    rtol: float,
+    timeout: float,
+    points: tuple | None,
 ) -> Check:
     # students repeat answers across turns and runs: identical checks are answered once
     return bounded.run(
-        "check", gold, answer, list(params) if params else None, rtol, timeout=timeout
+        "check",
+        gold,
+        answer,
+        list(params) if params is not None else None,
+        rtol,
+        points,
+        timeout=timeout,
     )
 
 
-def _number(text: str) -> Fraction | None:
-    text = text.strip().strip("$").replace(" ", "")
-    if m := re.fullmatch(r"(-?)\\frac\{(\d+)\}\{(\d+)\}", text):
-        text = f"{m.group(1)}{m.group(2)}/{m.group(3)}"
-    try:
-        return Fraction(text) if re.fullmatch(r"-?\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?", text) else None
-    except (ValueError, ZeroDivisionError):
+def _points(problem: Problem) -> tuple | None:
+    """The sample points chosen at load, hashable (the cache key of `_check`)."""
+    points = problem.metadata.get("check_points")
+    if not points:
         return None
+    return tuple(tuple(sorted(point.items())) for point in points)
+
+
+def _params_of(metadata: dict | None) -> tuple[str, ...] | None:
+    params = (metadata or {}).get("parameters")
+    return tuple(params) if params else None
 
 
 def _is_number(value: object) -> bool:
@@ -165,29 +187,69 @@ class MathSuite(Suite):
         samples: list[Sample] = []
         for name in self.datasets:
             loaded = datasets.load(name, data_path=self.data_path, **self.hf_args)
-            if loaded.excluded:
-                reasons = Counter(loaded.excluded.values())
+            kept = loaded.samples
+            excluded = dict(loaded.excluded)
+            if name in PREPARED:
+                kept = self._prepare(kept, excluded)
+            if excluded:
+                reasons = Counter(excluded.values())
                 logger.warning(
                     "%s: %d problems left out (%s)",
                     name,
-                    len(loaded.excluded),
+                    len(excluded),
                     "; ".join(f"{n}: {reason}" for reason, n in reasons.most_common()),
                 )
-            self.excluded.update(loaded.excluded)
-            samples.extend(loaded.samples)
+            self.excluded.update(excluded)
+            samples.extend(kept)
         return samples
+
+    def _prepare(self, samples: list[Sample], excluded: dict[str, str]) -> list[Sample]:
+        """Check every reference before any answer is: one the checker cannot read or evaluate
+        is left out with its reason, never a wrong verdict on every answer. Formulas get the
+        sample points they are compared at (in their metadata, `check_points`)."""
+        keys = [(str(s.target), _params_of(s.metadata), self.rtol) for s in samples]
+        todo = [key for key in dict.fromkeys(keys) if key not in _prepared]
+        for key, result in zip(
+            todo,
+            bounded.run_many(
+                "prepare_reference",
+                [(gold, list(p) if p is not None else None, rtol) for gold, p, rtol in todo],
+                timeout=max(self.check_timeout, 60.0),
+            ),
+            strict=True,
+        ):
+            if isinstance(result, BaseException):  # timed out, or the worker died
+                result = {"excluded": f"the checker could not evaluate it ({result})"}
+            _prepared[key] = result
+        kept = []
+        for sample, key in zip(samples, keys, strict=True):
+            prepared = _prepared[key]
+            if "excluded" in prepared:
+                excluded[str(sample.id)] = f"reference not checkable: {prepared['excluded']}"
+                continue
+            if prepared.get("unchecked_terms"):
+                logger.warning(
+                    "%s: at every sample point tried these terms of the reference change its "
+                    "value by less than 10x the tolerance, so an answer without them passes: %s",
+                    sample.id,
+                    "; ".join(prepared["unchecked_terms"]),
+                )
+            sample.metadata = {**(sample.metadata or {}), **prepared}
+            kept.append(sample)
+        return kept
 
     def extract(self, completion: str) -> str | None:
         return last_boxed(completion)
 
-    def _params(self, problem: Problem) -> tuple[str, ...] | None:
-        params = problem.metadata.get("parameters")
-        return tuple(params) if params is not None else None
-
     def verify(self, answer: str, problem: Problem) -> Verdict:
         try:
             check = _check(
-                problem.target, answer, self._params(problem), self.rtol, self.check_timeout
+                problem.target,
+                answer,
+                _params_of(problem.metadata),
+                self.rtol,
+                self.check_timeout,
+                _points(problem),
             )
         except bounded.CheckTimeout:
             return Verdict(
@@ -196,12 +258,10 @@ class MathSuite(Suite):
                 "write it in a simpler closed form.",
                 report=f"The checker timed out on this answer. Reference answer: {problem.target}",
             )
-        except bounded.CheckCrashed as error:
+        except Exception as error:  # the worker died, or anything else: a wrong turn, not a crash
+            logger.warning("check of an answer to %s failed: %r", problem.id, error)
             return Verdict(
-                False,
-                "Your answer could not be checked (the checker failed on it); write it in a "
-                "simpler closed form.",
-                report=f"{error}. Reference answer: {problem.target}",
+                False, CHECKER_FAILED, report=f"{error}. Reference answer: {problem.target}"
             )
         if check.correct:
             return Verdict(True, "Your answer is correct.", score=1.0)
@@ -245,7 +305,11 @@ class MathSuite(Suite):
         within `rtol` (a rounded decimal; the suite's own tolerance when None). Within one
         check deadline for all of them: what is left unchecked counts as not equal, and the
         guard goes on with what strings show."""
-        params = list(self._params(problem) or []) or None
+        declared = _params_of(problem.metadata)
+        params = list(declared) if declared is not None else None
+        # the sample points chosen at load are the whole reference's (a part gets its own)
+        whole = gold in (problem.target, strip_name(problem.target))
+        points = _points(problem) if whole else None
         tolerance = max(rtol or 0.0, self.rtol)
         deadline = time.monotonic() + self.check_timeout
         verdicts = []
@@ -254,7 +318,7 @@ class MathSuite(Suite):
             try:
                 if left <= 0:
                     raise bounded.CheckTimeout("no time left")
-                check = bounded.run("check", gold, latex, params, self.rtol, timeout=left)
+                check = bounded.run("check", gold, latex, params, self.rtol, points, timeout=left)
             except (bounded.CheckTimeout, bounded.CheckCrashed) as error:
                 logger.warning("leak check on %s incomplete: %s", problem.id, error)
                 verdicts.append(False)

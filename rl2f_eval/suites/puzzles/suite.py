@@ -18,6 +18,11 @@ from rl2f_eval.suites.puzzles.knights import KnightsKnaves
 from rl2f_eval.suites.puzzles.queens import NQueens
 from rl2f_eval.suites.puzzles.zebra import Zebra
 
+MAX_PER_FAMILY = 1000
+"""Puzzles per family at most: generating takes up to about a second per puzzle (knights and
+knaves, hard zebra), so more is a typo, not a study; it also keeps seeds apart (SEED_STRIDE)."""
+assert MAX_PER_FAMILY < SEED_STRIDE
+
 FAMILIES: dict[str, Family] = {
     family.name: family
     for family in (
@@ -76,9 +81,9 @@ class PuzzleSuite(Suite):
     ) -> None:
         self.families = [FAMILIES[name] for name in parse_families(families)]
         check_choice("difficulty", difficulty, DIFFICULTIES)
-        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n < SEED_STRIDE:
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= MAX_PER_FAMILY:
             raise TaskArgError(
-                f"n (puzzles per family) must be between 1 and {SEED_STRIDE - 1}; got {n!r}"
+                f"n (puzzles per family) must be between 1 and {MAX_PER_FAMILY}; got {n!r}"
             )
         if not isinstance(seed, int) or seed < 0:
             raise TaskArgError(f"seed must be a whole number of at least 0; got {seed!r}")

@@ -21,7 +21,7 @@ import yaml
 from inspect_ai.dataset import Sample
 
 from rl2f_eval.errors import TaskArgError
-from rl2f_eval.suites.math.datasets.common import Loaded
+from rl2f_eval.suites.math.datasets.common import Loaded, local_path
 from rl2f_eval.suites.math.latex import last_boxed
 
 logger = logging.getLogger(__name__)
@@ -80,13 +80,14 @@ def data_files(data_path: str | None) -> list[Path]:
         if not directory.exists():
             download(directory)
         return sorted(directory.glob("*.yaml"))
-    path = Path(data_path).expanduser()
+    path = local_path(data_path)
     if path.is_file():
         return [path]
     files = sorted(path.glob("*.yaml")) if path.is_dir() else []
     if not files:
         raise TaskArgError(
-            f"data_path must be a HARDMath2 .yaml file or a directory of them: {path}"
+            f"data_path must be a HARDMath2 .yaml file or a directory of them: {path} "
+            f"(not found from {os.getcwd()} nor from {os.environ.get('PWD', 'where it was run')})"
         )
     return files
 
