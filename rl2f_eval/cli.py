@@ -26,7 +26,7 @@ app.command()(results.leaderboard)
 app.command()(results.curves)
 app.command()(results.compare)
 app.command()(results.export)
-train.register(app)  # train, merge-adapter
+train.register(app)  # train, merge-adapter, repro
 
 if __name__ == "__main__":
     app()

@@ -1,4 +1,4 @@
-"""`rl2f-eval train` and `rl2f-eval merge-adapter` (typer commands; torch loads only when run).
+"""`rl2f-eval train`, `merge-adapter` and `repro` (typer commands; torch loads only when run).
 
 Registered on the main app with `register(app)`.
 """
@@ -65,7 +65,7 @@ def train_command(
         raise typer.Exit(2) from None
     if result.evaluations:
         first, last = result.evaluations[0], result.evaluations[-1]
-        turns = cfg.eval.turns or cfg.turns
+        turns = cfg.eval.turns
         typer.echo(
             f"held-out acc@1 {first['acc_at_1']:.3f} -> {last['acc_at_1']:.3f}, "
             f"acc@{turns} {first[f'acc_at_{turns}']:.3f} -> {last[f'acc_at_{turns}']:.3f} "
@@ -92,5 +92,8 @@ def merge_adapter_command(
 
 
 def register(app: typer.Typer) -> None:
+    from rl2f_eval.train.repro.cli import repro_command
+
     app.command("train")(train_command)
     app.command("merge-adapter")(merge_adapter_command)
+    app.command("repro")(repro_command)

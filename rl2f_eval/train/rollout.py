@@ -53,6 +53,8 @@ class Episode:
     turns: list[Turn] = field(default_factory=list)
     solved_turn: int | None = None
     student_tokens: int = 0
+    cut: bool = False
+    """Ended by the episode-length guard before its turns ran out (unsolved)."""
 
     def context(self) -> list[int]:
         return self.prompt_ids + self.completion_ids
@@ -76,12 +78,20 @@ class RolloutStats:
     student_tokens: int = 0
     generation_seconds: float = 0.0
     episodes: int = 0
+    attempts: int = 0
+    cut: int = 0
 
     def drain(self) -> dict[str, float]:
-        out: dict[str, float] = {"episodes": float(self.episodes)}
+        out: dict[str, float] = {
+            "episodes": float(self.episodes),
+            "attempts": float(self.attempts),
+            "student_tokens": float(self.student_tokens),
+            "episodes_cut": float(self.cut),
+        }
         if self.generation_seconds > 0:
             out["tokens_per_s"] = self.student_tokens / self.generation_seconds
         self.student_tokens, self.generation_seconds, self.episodes = 0, 0.0, 0
+        self.attempts = self.cut = 0
         return out
 
 
@@ -118,7 +128,9 @@ class EpisodeRunner:
         turns: int,
         leak: str = "flag",
         loop: BackgroundLoop | None = None,
+        context_limit: int | None = None,
     ) -> None:
+        """`context_limit`: the longest context a turn may start from (None: no limit)."""
         self.suite, self.chat, self.teacher, self.turns, self.leak = (
             suite,
             chat,
@@ -128,6 +140,22 @@ class EpisodeRunner:
         )
         self.loop = loop or BackgroundLoop()
         self.stats = RolloutStats()
+        self.context_limit = context_limit
+
+    def _within_limit(self, active: list[Episode]) -> list[Episode]:
+        """The episode-length guard: an episode whose next turn could outgrow the context limit
+        (vLLM's max_model_length less max_tokens) ends here, unsolved, instead of the backend
+        rejecting the prompt and the run dying."""
+        if self.context_limit is None:
+            return active
+        fits = []
+        for episode in active:
+            if len(episode.prompt_ids) + len(episode.completion_ids) <= self.context_limit:
+                fits.append(episode)
+            else:
+                episode.cut = True
+        self.stats.cut += len(active) - len(fits)
+        return fits
 
     def run(self, problems: Sequence[Problem], generate: Generate) -> list[Episode]:
         episodes = [
@@ -138,10 +166,14 @@ class EpisodeRunner:
         ]
         active = list(episodes)
         for turn in range(1, self.turns + 1):
+            active = self._within_limit(active)
+            if not active:
+                break
             started = time.perf_counter()
             completions, logprobs = generate([e.context() for e in active])
             self.stats.generation_seconds += time.perf_counter() - started
             self.stats.student_tokens += sum(len(c) for c in completions)
+            self.stats.attempts += len(completions)
             attempts = self.chat.tokenizer.batch_decode(completions, skip_special_tokens=True)
             for i, (episode, ids) in enumerate(zip(active, completions, strict=True)):
                 episode.add_student(ids, logprobs[i] if logprobs is not None else None)
