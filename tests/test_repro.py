@@ -29,6 +29,7 @@ from rl2f_eval.train.repro.pipeline import (
     load_plan,
     prepare,
 )
+from rl2f_eval.train.warmup import warmup_problems
 
 pytestmark = pytest.mark.slow
 CONFIGS = Path(__file__).parent.parent / "configs" / "repro"
@@ -41,7 +42,7 @@ def tiny(tmp_path: Path, **settings) -> Path:
         "runs_dir": str(tmp_path / "runs"),
         "results_dir": str(tmp_path / "results"),
         "train": {
-            "suite": {"name": "arithmetic", "args": {"n": 81}},
+            "suite": {"name": "arithmetic", "args": {"n": 40}},
             "teacher": {"name": "verifier"},
             "steps": 1,
             "batch": 1,
@@ -52,6 +53,8 @@ def tiny(tmp_path: Path, **settings) -> Path:
             "export": "merged",
         },
         "arms": {"rl2f": {}, "single_turn": {}, "critique": {}},
+        # the base: one supervised step on problems of another seed (none trained or held out)
+        "warmup": {"steps": 1, "batch": 2, "suite_args": {"seed": 1, "n": 81}},
         **settings,
     }
     path = tmp_path / "tiny.yaml"
@@ -114,6 +117,18 @@ def test_every_arm_is_evaluated_on_the_same_problems_and_turns(done):
     assert summary["arms"]["critique_self"]["checkpoint"].endswith("critique/final/merged")
 
 
+def test_the_base_is_a_warm_up_on_problems_no_arm_trains_or_is_scored_on(done):
+    summary, config = done["summary"], done["config"]
+    base = summary["base"]
+    assert base["checkpoint"] == str(config.warm_base) == summary["arms"]["base"]["checkpoint"]
+    assert base["warmup"]["from"] != base["checkpoint"] and len(base["warmup"]["losses"]) == 1
+    assert all(arm.model == str(config.warm_base) for arm in config.arm_configs().values())
+    _, train, _, held_out = split_problems(config.arm_config("rl2f"))
+    warm = warmup_problems(config.base_config(), config.warmup)
+    assert len(warm) == base["warmup"]["problems"] == 81 - 40
+    assert not {p.input for p in warm} & {p.input for p in [*train, *held_out]}
+
+
 def test_comparisons_budget_and_figure_are_written(done):
     summary, config = done["summary"], done["config"]
     out = config.out_dir
@@ -150,7 +165,7 @@ def test_comparisons_budget_and_figure_are_written(done):
 def test_a_rerun_keeps_finished_jobs_and_redoes_only_what_is_gone(done):
     config = done["config"]
     kept = repro(str(done["path"]))
-    assert len(re.findall(r"done earlier, kept", kept)) == 8 and "started" not in kept
+    assert len(re.findall(r"done earlier, kept", kept)) == 9 and "started" not in kept
     # an interrupted training (checkpoint kept, export gone) and a lost evaluation, rerun in
     # worker processes side by side
     run_dir = config.run_dir

@@ -139,7 +139,7 @@ def test_export_commands_evaluate_as_training_did(name):
         expected["privileged"] = False
     hf, vllm, adapter = _commands(config)
     for tokens in (hf, vllm, adapter):
-        assert tokens[:3] == ["inspect", "eval", f"tasks/{config.suite.name}.py"]
+        assert tokens[:3] == ["inspect", "eval", f"tasks/{split_problems(config)[0].name}.py"]
         assert parse_cli_config(tuple(_options(tokens, "-T")), None) == expected
         assert _options(tokens, "--max-tokens") == [str(config.max_tokens)]
         roles = _options(tokens, "--model-role")

@@ -98,6 +98,9 @@ class EvalSpec(_Spec):
     at_start: bool = True
     """Also evaluate the untrained model at step 0 (`rl2f-eval repro` evaluates the shared base
     once instead)."""
+    during: int | None = Field(None, ge=1)
+    """Problems of the evaluations during training: the first `during` of the `n` held out
+    (default: all). Cheaper curves; `rl2f-eval repro` scores every arm on all n afterwards."""
     suite_args: dict[str, Any] = Field(default_factory=dict)
     """Suite arguments for the held-out problems (merged over `suite.args`); without them the
     held-out problems are the last `n` of the training suite's problems."""

@@ -217,11 +217,13 @@ class TrainingRun:
     task: str
 
     def evaluate(self) -> list[Any]:
-        """Held-out episodes with the current weights, greedy (what the periodic eval runs)."""
+        """Held-out episodes with the current weights, greedy (what the periodic eval runs), on
+        the first `eval.during` held-out problems when it is set."""
         from rl2f_eval.train.trl_adapter import backend_generate, greedy
 
         with greedy(self.trainer):
-            return self.runners["eval"].run(self.held_out, backend_generate(self.trainer))
+            problems = self.held_out[: self.config.eval.during or None]
+            return self.runners["eval"].run(problems, backend_generate(self.trainer))
 
     def export(self) -> dict[str, Path]:
         from rl2f_eval.train.export import export_model

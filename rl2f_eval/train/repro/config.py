@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from rl2f_eval.train.config import TrainConfig, TrainConfigError
+from rl2f_eval.train.warmup import WarmupSpec
 
 ARMS = ("rl2f", "single_turn", "critique")
 SHARED = ("model", "suite", "teacher", "eval", "seed", "output_dir")
@@ -50,6 +51,9 @@ class ReproConfig(_Spec):
     """Which arms to train and what each changes. `rl2f` trains with N turns; `single_turn`
     with one (the baseline); `critique` is RL2F plus critique prediction (weight `critique`,
     default 1.0), evaluated with `teacher=self`. Both rl2f and single_turn are required."""
+    warmup: WarmupSpec | None = None
+    """A supervised format warm-up of `train.model` that makes the base checkpoint every arm
+    starts from (`rl2f_eval/train/warmup.py`); None: the base is `train.model` itself."""
     parallel: int = Field(2, ge=1)
     """Jobs (trainings, evaluations) run side by side, each in its own process with one torch
     thread; 1 runs them one after another in this process."""
@@ -88,11 +92,23 @@ class ReproConfig(_Spec):
     def out_dir(self) -> Path:
         return self.results_dir / self.name
 
+    @property
+    def warm_base(self) -> Path:
+        """Where the warm-up writes the base checkpoint."""
+        return self.run_dir / "base"
+
+    def base_config(self) -> TrainConfig:
+        """The shared training settings as one config (the warm-up's model, suite and split)."""
+        settings = {**self.train, "turns": self.turns, "output_dir": str(self.warm_base)}
+        return TrainConfig.model_validate(settings)
+
     def arm_config(self, arm: str) -> TrainConfig:
         """The training config of one arm."""
         settings: dict[str, Any] = {**self.train, **self.arms[arm]}
         settings["turns"] = 1 if arm == "single_turn" else self.turns
         settings["output_dir"] = str(self.run_dir / arm)
+        if self.warmup is not None:
+            settings["model"] = str(self.warm_base)
         if arm == "critique":
             settings.setdefault("critique", DEFAULT_CRITIQUE)
             if not settings["critique"] > 0:

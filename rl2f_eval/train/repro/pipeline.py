@@ -17,6 +17,7 @@ rl2f_eval.train.repro job ...`, one torch thread each) and their output goes to
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
@@ -24,7 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,9 +131,29 @@ def load_plan(run_dir: Path) -> Plan:
 def _planned(config: ReproConfig, arms: dict[str, TrainConfig]) -> Plan:
     # trainings first: they are the long jobs, and most evaluations wait for them
     plan = Plan(config, arms)
-    plan.jobs = [_train_job(plan, arm) for arm in arms]
+    plan.jobs = [_warmup_job(plan)] if config.warmup is not None else []
+    plan.jobs += [_train_job(plan, arm) for arm in arms]
     plan.jobs += [_eval_job(plan, name) for name in plan.evals()]
     return plan
+
+
+def _warmup_job(plan: Plan) -> Job:
+    from rl2f_eval.train.warmup import warm_up
+
+    config, out = plan.config, plan.config.warm_base
+    assert config.warmup is not None
+
+    def done() -> bool:
+        return (out / "warmup.json").exists()
+
+    def run() -> None:
+        warm_up(config.base_config(), config.warmup, out, say=say_stderr)
+
+    return Job("warmup", [], done, run, log=plan.run_dir / "jobs" / "warmup.log")
+
+
+def _base_needs(plan: Plan) -> list[str]:
+    return ["warmup"] if plan.config.warmup is not None else []
 
 
 # --- training jobs --------------------------------------------------------------------------
@@ -159,7 +180,8 @@ def _train_job(plan: Plan, arm: str) -> Job:
     def progress() -> str | None:
         return training_progress(out, config.steps)
 
-    return Job(f"train {arm}", [], done, run, progress, plan.run_dir / "jobs" / f"train-{arm}.log")
+    log = plan.run_dir / "jobs" / f"train-{arm}.log"
+    return Job(f"train {arm}", _base_needs(plan), done, run, progress, log)
 
 
 def metrics(out: Path) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, Any]]]:
@@ -206,7 +228,7 @@ def training_progress(out: Path, steps: int) -> str | None:
 def _eval_job(plan: Plan, name: str) -> Job:
     arm, _ = EVALS[name]
     log_dir = plan.log_dir(name)
-    needs = [] if arm is None else [f"train {arm}"]
+    needs = _base_needs(plan) if arm is None else [f"train {arm}"]
 
     def done() -> bool:
         return finished_log(log_dir) is not None
@@ -245,7 +267,13 @@ def evaluation_spec(plan: Plan, name: str) -> dict[str, Any]:
     checkpoint = plan.checkpoint(arm)
     evaluation = plan.config.evaluation
     if evaluation.provider == "hf":
-        model, model_args = "hf/local", {"model_path": checkpoint, "do_sample": False}
+        from rl2f_eval.train.trl_adapter import training_dtype
+
+        # every checkpoint in the training precision, the base too: bf16 and fp32 can differ in
+        # a greedy choice, which would then count as the arm's effect
+        dtype = str(training_dtype(config)).removeprefix("torch.")
+        model = "hf/local"
+        model_args = {"model_path": checkpoint, "do_sample": False, "dtype": dtype}
         generate: dict[str, Any] = {}
     else:
         model, model_args = f"vllm/{checkpoint}", vllm_server(config)
@@ -277,15 +305,40 @@ def evaluation_spec(plan: Plan, name: str) -> dict[str, Any]:
 
 def evaluate(plan: Plan, name: str) -> Path:
     """Run one evaluation with Inspect; returns its log."""
-    from inspect_ai import eval as inspect_eval
-
     spec = evaluation_spec(plan, name)
     log_dir = plan.log_dir(name)
     shutil.rmtree(log_dir, ignore_errors=True)  # an unfinished log of an interrupted run
-    # every checkpoint is on disk by now (training loaded the base first), and Inspect's model
-    # lookup of `hf/local` would otherwise ask the hub for a model named "local"
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     roles = {"teacher": role_model(spec["teacher"])} if spec["teacher"] else None
+    local = Path(spec["checkpoint"]).is_dir()
+    with hub_offline(local):
+        log = _inspect_eval(spec, roles, log_dir)
+    if log.status != "success":
+        raise ReproError(f"eval {name} ended with status {log.status}: {log.error}")
+    return Path(log.location)
+
+
+@contextlib.contextmanager
+def hub_offline(offline: bool) -> Iterator[None]:
+    """Inspect looks `hf/local` up by its name before loading `model_path`, which asks the
+    Hugging Face hub for a model called "local": offline, every evaluation would wait through
+    its retries (about a minute). A local checkpoint needs no hub, so the lookup is kept off it
+    (huggingface_hub reads this flag when called, not only at import)."""
+    if not offline:
+        yield
+        return
+    from huggingface_hub import constants
+
+    before = constants.HF_HUB_OFFLINE
+    constants.HF_HUB_OFFLINE = True
+    try:
+        yield
+    finally:
+        constants.HF_HUB_OFFLINE = before
+
+
+def _inspect_eval(spec: dict[str, Any], roles: dict[str, Any] | None, log_dir: Path) -> Any:
+    from inspect_ai import eval as inspect_eval
+
     [log] = inspect_eval(
         task_path(spec["task"]),
         task_args=spec["task_args"],
@@ -298,9 +351,7 @@ def evaluate(plan: Plan, name: str) -> Path:
         display="none",
         **spec["generate"],
     )
-    if log.status != "success":
-        raise ReproError(f"eval {name} ended with status {log.status}: {log.error}")
-    return Path(log.location)
+    return log
 
 
 def role_model(role: dict[str, Any]) -> Any:

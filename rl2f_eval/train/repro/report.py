@@ -112,6 +112,15 @@ def budget(plan: Plan) -> dict[str, Any]:
     return {"unit": ["steps", "episodes"], "why": BUDGET_WHY, "equal": equal, "arms": arms}
 
 
+def base_record(plan: Plan) -> dict[str, Any]:
+    """The checkpoint every arm starts from, and the warm-up that made it, if any."""
+    record: dict[str, Any] = {"checkpoint": plan.checkpoint(None)}
+    warmup = plan.config.warm_base / "warmup.json"
+    if plan.config.warmup is not None and warmup.exists():
+        record["warmup"] = json.loads(warmup.read_text())
+    return record
+
+
 def training_curves(plan: Plan) -> pd.DataFrame:
     rows = []
     for arm, config in plan.arms.items():
@@ -153,6 +162,7 @@ def write_report(plan: Plan, command: str) -> dict[str, Any]:
     summary = {
         "name": plan.config.name,
         "turns": turns,
+        "base": base_record(plan),
         "arms": arms,
         "comparisons": comparisons,
         "budget": budget(plan),
