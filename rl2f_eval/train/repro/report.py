@@ -131,6 +131,22 @@ def training_curves(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def base_point(plan: Plan, log: Path) -> pd.DataFrame:
+    """The base's held-out scores on the problems the evaluations during training use (the first
+    `eval.during` of the held-out set), as step 0 of every arm's training curve."""
+    from rl2f_eval.results.load import load_results
+    from rl2f_eval.train.config import split_problems
+
+    config = plan.arms["rl2f"]
+    _, _, _, held_out = split_problems(config)
+    ids = {str(p.id) for p in held_out[: config.eval.during or None]}
+    samples = load_results([log]).samples
+    samples = samples[samples["id"].astype(str).isin(ids)]
+    keys = [f"acc_at_{k}" for k in range(1, plan.config.turns + 1)] + ["gain"]
+    means = {key: float(samples[key].mean()) for key in keys}
+    return pd.DataFrame([{"arm": arm, "step": 0, "n": len(samples), **means} for arm in plan.arms])
+
+
 def write_report(plan: Plan, command: str) -> dict[str, Any]:
     """Write the results (see the module docstring) from whatever has finished; returns the
     summary."""
@@ -157,6 +173,8 @@ def write_report(plan: Plan, command: str) -> dict[str, Any]:
         if logs.get(a) and logs.get(b)
     }
     curves = training_curves(plan)
+    if logs.get("base") is not None:  # every arm starts from the base: its step 0
+        curves = pd.concat([base_point(plan, logs["base"]), curves], ignore_index=True)
     curves.to_csv(out / "training.csv", index=False)
     figure = write_figure(plan, arms, curves, out / "curves")
     summary = {
@@ -244,7 +262,7 @@ def summary_markdown(summary: dict[str, Any]) -> str:
 
 def write_figure(plan: Plan, arms: dict[str, Any], curves: pd.DataFrame, stem: Path) -> list[Path]:
     """Left: acc@k against k of every evaluation; right: held-out acc@1 (dashed) and acc@N
-    (solid) of the trained arms against the optimiser step, the base at step 0."""
+    (solid) of the trained arms against the optimiser step (`curves`, the base at step 0)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -269,19 +287,13 @@ def write_figure(plan: Plan, arms: dict[str, Any], curves: pd.DataFrame, stem: P
     left.set_title("after training (95% bootstrap bands)")
     left.grid(alpha=0.3)
     left.legend(fontsize=8)
-    base = arms.get("base")
     for arm in plan.arms:
         data = curves[curves["arm"] == arm].sort_values("step") if not curves.empty else None
-        steps = [] if data is None else list(data["step"])
-        first = [] if data is None else list(data["acc_at_1"])
-        last = [] if data is None else list(data[f"acc_at_{turns}"])
-        if base is not None:  # every arm starts from the base checkpoint
-            steps = [0, *steps]
-            first = [base["acc_at_1"]["value"], *first]
-            last = [base[f"acc_at_{turns}"]["value"], *last]
-        if not steps:
+        if data is None or data.empty:
             continue
-        colour = colours.get(arm)
+        steps, first = list(data["step"]), list(data["acc_at_1"])
+        last = list(data[f"acc_at_{turns}"])
+        colour = colours.get(arm, colours.get(f"{arm}_self"))  # the critique arm: its self row
         label = LABELS[arm]
         drawn = right.plot(steps, last, marker="o", color=colour, label=f"{label}: acc@{turns}")
         right.plot(
@@ -294,7 +306,8 @@ def write_figure(plan: Plan, arms: dict[str, Any], curves: pd.DataFrame, stem: P
         )
     right.set_ylim(-0.03, 1.03)
     right.set_xlabel("optimiser step (same episodes per step in every arm)")
-    right.set_ylabel(f"held-out accuracy ({plan.config.turns} turns, greedy)")
+    during = plan.arms["rl2f"].eval.during or plan.arms["rl2f"].eval.n
+    right.set_ylabel(f"accuracy on {during} held-out problems ({turns} turns, greedy)")
     right.set_title("during training")
     right.grid(alpha=0.3)
     right.legend(fontsize=8)
