@@ -27,11 +27,12 @@ def games(
 
     Args:
         games: `all` (default) or a comma list of: number, wordle, mastermind, circuit,
-            word_chain.
+            word_chain, poker.
         n: games of each kind.
         difficulty: easy, medium or hard (see the README's games table).
         size: overrides each chosen game's size where it has one (number: how many numbers the
-            range holds; mastermind: code length; circuit: inputs; word_chain: words to add).
+            range holds; mastermind: code length; circuit: inputs; word_chain: words to add;
+            poker: cards dealt).
         seed: the same arguments give the same games and sample ids.
         turns: moves allowed; the episode ends at the first win.
         teacher: verifier (the game's own answer, the default), model, binary or self.

@@ -14,10 +14,18 @@ from inspect_ai.dataset import Sample
 
 from rl2f_eval.errors import TaskArgError, check_choice
 from rl2f_eval.suites.base import Problem, Suite, Verdict
+from rl2f_eval.suites.games.chain import WordChain
+from rl2f_eval.suites.games.circuit import Circuit
 from rl2f_eval.suites.games.common import DIFFICULTIES, Game, answer_line
+from rl2f_eval.suites.games.mastermind import Mastermind
 from rl2f_eval.suites.games.number import NumberGuessing, last_number
+from rl2f_eval.suites.games.poker import PokerHand
+from rl2f_eval.suites.games.wordle import Wordle
 
-GAMES: dict[str, Game] = {game.name: game for game in (NumberGuessing(),)}
+GAMES: dict[str, Game] = {
+    game.name: game
+    for game in (NumberGuessing(), Wordle(), Mastermind(), Circuit(), WordChain(), PokerHand())
+}
 ALL = "all"
 MAX_N = 100_000  # problems per game: generation is cheap, but a typo should not hang a run
 
@@ -68,9 +76,10 @@ class GameSuite(Suite):
                 )
         self.n, self.difficulty, self.size, self.seed = n, difficulty, size, seed
         moves = {game.move for game in self.games}
-        move = moves.pop() if len(moves) == 1 else "<your move>"
         self.answer_format = (
-            f"Think briefly, then end your reply with a final line of the form `ANSWER: {move}`."
+            f"End your reply with a final line of the form `ANSWER: {moves.pop()}`."
+            if len(moves) == 1
+            else "End your reply with a final line `ANSWER: <guess>` in the form the game asks."
         )
         # a weak model that never learned the format still plays number guessing (as in the
         # arithmetic suite); with any other game a reply without `ANSWER:` states no move

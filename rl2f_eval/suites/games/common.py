@@ -11,12 +11,13 @@ from __future__ import annotations
 import random
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from functools import cache
 from typing import Any
 
 from inspect_ai.dataset import Sample
 
+from rl2f_eval.errors import TaskArgError
 from rl2f_eval.suites.base import Problem, Verdict
 
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -34,16 +35,23 @@ class Game(ABC):
     """The `size` values this game accepts (None: `size` does not apply)."""
 
     def capacity(self, difficulty: str, size: int | None) -> int:
-        """How many different problems the game has at these settings (the bound on `n`)."""
+        """An upper bound on how many different problems the game has at these settings
+        (checked before generating; `samples` finds the exact limit of small spaces)."""
         return 1_000_000
 
     @abstractmethod
     def generate(
-        self, index: int, seed: int, difficulty: str, size: int | None
+        self, index: int, seed: int, difficulty: str, size: int | None, attempt: int
     ) -> tuple[str, str, dict[str, Any]]:
-        """(statement, reference answer, metadata) of problem `index`. Depends on its arguments
-        only (never on `n`), so that a larger `n` extends a smaller one. Metadata holds plain
-        JSON values (it travels in the Inspect log)."""
+        """(statement, reference answer, metadata) of problem `index`, drawn afresh for each
+        `attempt` (a draw that repeats an earlier problem is drawn again). Depends on its
+        arguments only, never on `n`. Metadata holds plain JSON values (it travels in the
+        Inspect log)."""
+
+    def identity(self, statement: str, target: str, metadata: dict[str, Any]) -> Hashable:
+        """What makes two problems the same: by default the statement and the hidden answer (a
+        game whose answers have many forms, or whose statement is the whole problem, says)."""
+        return statement, target
 
     @abstractmethod
     def check(self, answer: str, problem: Problem) -> Verdict:
@@ -62,10 +70,23 @@ class Game(ABC):
         """Spans of `feedback` that give the answer away."""
 
     def samples(self, n: int, seed: int, difficulty: str, size: int | None) -> list[Sample]:
+        """`n` different problems (statement and answer). Problem i depends on the problems
+        before it only, so a larger `n` extends a smaller one with the same ids."""
         sized = f"-size{size}" if size is not None and self.sizes is not None else ""
-        samples = []
+        samples: list[Sample] = []
+        seen: set[Hashable] = set()
         for i in range(n):
-            statement, target, metadata = self.generate(i, seed, difficulty, size)
+            for attempt in range(REDRAWS):
+                statement, target, metadata = self.generate(i, seed, difficulty, size, attempt)
+                key = self.identity(statement, target, metadata)
+                if key not in seen:
+                    break
+            else:
+                raise TaskArgError(
+                    f"n={n} is more than {self.name} has different problems at these settings "
+                    f"(found {i}); lower n"
+                )
+            seen.add(key)
             samples.append(
                 Sample(
                     id=f"{self.name}-{difficulty}{sized}-s{seed}-{i}",
@@ -75,6 +96,9 @@ class Game(ABC):
                 )
             )
         return samples
+
+
+REDRAWS = 1000  # draws per problem before a small problem space counts as exhausted
 
 
 def rng(*key: object) -> random.Random:

@@ -18,9 +18,10 @@ from rl2f_eval.suites.games.common import Game, rng, shuffled
 SIZES = {"easy": 8, "medium": 100, "hard": 1000}
 STARTS = range(1, 1000)  # the range's first number; one per problem, so n <= 999
 
-PROMPT = """I am thinking of a whole number from {low} to {high} (both included). Guess it. \
-After each wrong guess I will tell you whether your guess is too large or too small. \
-Give one guess per reply."""
+# direct and short: SmolLM2-135M answers "Guess the hidden number ..." with a number, but
+# "I am thinking of a number ..." with "I'm ready to help. What's your move?"
+PROMPT = """Guess the hidden whole number from {low} to {high} (both included). After each \
+wrong guess you are told whether it was too large or too small."""
 
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 
@@ -49,7 +50,7 @@ class NumberGuessing(Game):
         return len(STARTS)
 
     def generate(
-        self, index: int, seed: int, difficulty: str, size: int | None
+        self, index: int, seed: int, difficulty: str, size: int | None, attempt: int
     ) -> tuple[str, str, dict[str, Any]]:
         count = size or SIZES[difficulty]
         low = shuffled(STARTS, "number-starts", seed)[index]
