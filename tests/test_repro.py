@@ -185,10 +185,21 @@ def test_a_rerun_keeps_finished_jobs_and_redoes_only_what_is_gone(done):
     assert "resuming from" in (run_dir / "jobs" / "train-single_turn.log").read_text()
 
 
-def test_a_run_directory_of_another_config_is_refused(done, tmp_path):
+def test_a_run_directory_of_another_config_or_other_problems_is_refused(done, tmp_path):
     config = load_repro_config(done["path"], turns=3)
     with pytest.raises(ReproError, match=r"holds a repro of another config .*turns"):
         prepare(config)
+    # the same config whose suite now writes other problems (its code changed): refused too
+    stored = done["config"].run_dir / "repro.yaml"
+    settings = yaml.safe_load(stored.read_text())
+    copy = tmp_path / "repro.yaml"
+    copy.write_text(stored.read_text())
+    stored.write_text(yaml.safe_dump({**settings, "problems": "0" * 16}))
+    try:
+        with pytest.raises(ReproError, match=r"differs in problems"):
+            prepare(done["config"])
+    finally:
+        stored.write_text(copy.read_text())
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ rl2f_eval.train.repro job ...`, one torch thread each) and their output goes to
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shlex
@@ -103,17 +104,21 @@ class Plan:
 def prepare(config: ReproConfig, overwrite: bool = False) -> Plan:
     """Check the run directory belongs to this config (or start it afresh) and plan the jobs."""
     arms = config.arm_configs()
-    split_problems(arms["rl2f"])  # a bad split fails here, before anything runs
+    _, train, _, held_out = split_problems(arms["rl2f"])  # a bad split fails here
     stored = config.run_dir / CONFIG_FILE
     settings = config.model_dump(mode="json")
+    # the problems themselves, not only the config: a suite whose code changed between two
+    # runs (a new prompt) would otherwise pair arms that never saw the same problems
+    settings["problems"] = problem_fingerprint(train, held_out)
     if stored.exists() and not overwrite:
         previous = yaml.safe_load(stored.read_text())
         changed = sorted(k for k in {*previous, *settings} if previous.get(k) != settings.get(k))
         changed = [k for k in changed if k != "parallel"]  # how fast, not what
         if changed:
             raise ReproError(
-                f"{config.run_dir} holds a repro of another config (it differs in "
-                f"{', '.join(changed)}): pass --overwrite to start over, or choose another name"
+                f"{config.run_dir} holds a repro of another config or other problems (it "
+                f"differs in {', '.join(changed)}): pass --overwrite to start over, or choose "
+                "another name"
             )
     if overwrite:
         shutil.rmtree(config.run_dir, ignore_errors=True)
@@ -122,9 +127,21 @@ def prepare(config: ReproConfig, overwrite: bool = False) -> Plan:
     return _planned(config, arms)
 
 
+def problem_fingerprint(*groups: list[Any]) -> str:
+    """A hash of the problems' ids and statements, in order."""
+    digest = hashlib.sha1()
+    for group in groups:
+        for problem in group:
+            digest.update(f"{problem.id}\0{problem.input}\0".encode())
+        digest.update(b"\1")
+    return digest.hexdigest()[:16]
+
+
 def load_plan(run_dir: Path) -> Plan:
     """The plan of an existing run directory (what a worker process rebuilds)."""
-    config = ReproConfig.model_validate(yaml.safe_load((run_dir / CONFIG_FILE).read_text()))
+    settings = yaml.safe_load((run_dir / CONFIG_FILE).read_text())
+    settings.pop("problems", None)
+    config = ReproConfig.model_validate(settings)
     return _planned(config, config.arm_configs())
 
 
@@ -377,10 +394,10 @@ def task_path(task: str) -> str:
 
 def run_jobs(plan: Plan, say: Say = say_stderr, progress_every: float = PROGRESS_EVERY) -> None:
     """Run every job not yet done, in order, `parallel` at a time (see the module docstring)."""
-    jobs = {job.name: job for job in plan.jobs}
-    finished = {name for name, job in jobs.items() if job.done()}
-    for name in finished:
-        say(f"{name}: done earlier, kept")
+    finished = {job.name for job in plan.jobs if job.done()}
+    for job in plan.jobs:
+        if job.name in finished:
+            say(f"{job.name}: done earlier, kept")
     todo = [job for job in plan.jobs if job.name not in finished]
     if plan.config.parallel == 1:
         for job in todo:

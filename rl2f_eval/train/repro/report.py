@@ -72,10 +72,13 @@ def arm_summary(log: Path, turns: int) -> dict[str, Any]:
 
 def comparison(a: Path, b: Path, out: Path) -> dict[str, Any]:
     """B against A, paired on their problems; written as Markdown and CSV to `out`."""
-    from rl2f_eval.results.compare import compare_runs
+    from rl2f_eval.results.compare import ComparisonError, compare_runs
     from rl2f_eval.results.load import load_results
 
-    result = compare_runs(load_results([a]), load_results([b]))
+    try:
+        result = compare_runs(load_results([a]), load_results([b]))
+    except ComparisonError as error:  # e.g. logs of problems that changed between runs
+        return {"n": 0, "file": None, "diff": {}, "notes": [str(error)]}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(result.markdown())
     result.table.to_csv(out.with_suffix(".csv"), index=False)
@@ -233,6 +236,9 @@ def summary_markdown(summary: dict[str, Any]) -> str:
         for key, comp in summary["comparisons"].items():
             b, a = key.split("_vs_")
             diff = comp["diff"]
+            if not diff:
+                lines.append(f"| {key}: not compared ({'; '.join(comp['notes'])}) |||||")
+                continue
             p = diff.get("gain", {}).get("p")
             cells = [
                 f"{LABELS.get(b, b)} − {LABELS.get(a, a)}",
