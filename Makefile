@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 LOGS   ?= logs
 RESULTS ?= results
 
-.PHONY: install demo leaderboard test lint format clean bench bench-sandbox bench-math train-smoke train-gpu
+.PHONY: install demo leaderboard test lint format clean bench bench-sandbox bench-math train-smoke train-gpu repro
 
 install: $(STAMP)
 
@@ -78,6 +78,13 @@ TRAIN_THREADS ?= 1
 train-smoke: install
 	OMP_NUM_THREADS=$(TRAIN_THREADS) $(BIN)/python -m rl2f_eval.train \
 		--config configs/train/smoke.yaml --overwrite
+
+# RL2F against single-turn RL from one base checkpoint (README: Training, "rl2f-eval repro"): the
+# toy is SmolLM2-135M on number guessing, its arms side by side on two cores, one torch thread
+# each. Resumable: run it again after an interruption. Results: results/repro/toy/.
+REPRO_CONFIG ?= configs/repro/toy.yaml
+repro: install
+	OMP_NUM_THREADS=$(TRAIN_THREADS) $(BIN)/rl2f-eval repro $(REPRO_CONFIG)
 
 # One GPU (an H100): vLLM for the student (colocate) and a loopback `vllm serve` teacher.
 TRAIN_GPU_CONFIG ?= configs/train/maze-h100.yaml

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from rl2f_eval import grid
+from rl2f_eval.repro.cli import repro_command
 from rl2f_eval.results import commands as results
 from rl2f_eval.train import cli as train
 
@@ -47,6 +48,7 @@ app.command()(results.compare)
 app.command()(results.export)
 app.command()(grid.grid)
 train.register(app)  # train, merge-adapter
+app.command("repro")(repro_command)
 
 if __name__ == "__main__":
     app()

@@ -18,7 +18,7 @@ LAYERS = [  # lowest first
     {"didactic"},  # the episode step, solver, scorer, metrics, task builder
     {"models"},  # Inspect model providers (the scripted one knows the teachers' prompts)
     {"tasks", "results", "train"},  # independent of each other
-    {"grid"},  # runs tasks through eval_set, then tabulates the logs with results
+    {"grid", "repro"},  # run tasks (eval_set) or training arms, then tabulate with results
     {"cli", "_registry"},  # entry points
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}

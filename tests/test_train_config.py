@@ -24,7 +24,7 @@ from rl2f_eval.results.load import run_identity
 from rl2f_eval.train.cli import register
 from rl2f_eval.train.config import TrainConfig, TrainConfigError, load_config, split_problems
 from rl2f_eval.train.export import eval_commands
-from rl2f_eval.train.run import eval_notes, task_spec
+from rl2f_eval.train.run import eval_notes, task_spec, vllm_server
 
 CONFIGS = Path(__file__).parent.parent / "configs" / "train"
 
@@ -84,9 +84,12 @@ def test_grpo_passthrough_and_vllm_errors(tmp_path):
     pytest.importorskip("trl", reason="needs the train extra")
     from rl2f_eval.train.trl_adapter import grpo_config, require_vllm
 
-    config = load_config(write(tmp_path, grpo={"loss_type": "grpo", "top_p": 0.9}))
+    config = load_config(write(tmp_path, grpo={"loss_type": "dapo", "top_p": 0.9}))
     args = grpo_config(config)
-    assert (args.loss_type, args.top_p, args.num_generations) == ("grpo", 0.9, 4)
+    assert (args.loss_type, args.top_p, args.num_generations) == ("dapo", 0.9, 4)
+    # our defaults for long multi-turn episodes (README: Training), not TRL's
+    ours = grpo_config(load_config(write(tmp_path)))
+    assert (ours.loss_type, ours.vllm_importance_sampling_mode) == ("grpo", "token_truncate")
     assert args.per_device_train_batch_size == config.batch * config.generations
     if not torch.cuda.is_available():
         assert (args.use_cpu, args.bf16) == (True, False)
@@ -117,7 +120,8 @@ def _commands(config: TrainConfig) -> list[list[str]]:
     _, _, _, held_out = split_problems(config)
     paths = {"merged": Path("runs/x/final/merged"), "adapter": Path("runs/x/final/adapter")}
     ids = [str(p.id) for p in held_out]
-    return [shlex.split(c) for c in eval_commands(paths, "BASE", task_spec(config), ids)]
+    spec, server = task_spec(config), vllm_server(config)
+    return [shlex.split(c) for c in eval_commands(paths, "BASE", spec, ids, server)]
 
 
 def _options(tokens: list[str], flag: str) -> list[str]:
@@ -131,7 +135,7 @@ def test_export_commands_evaluate_as_training_did(name):
     config = load_config(CONFIGS / name)
     teacher = config.teacher
     expected = {**config.suite.args, **config.eval.suite_args}
-    expected |= {"turns": config.eval.turns or config.turns, "teacher": teacher.name}
+    expected |= {"turns": config.eval.turns, "teacher": teacher.name}
     if teacher.leak != "flag":
         expected["leak"] = teacher.leak
     if teacher.name == "model" and not teacher.privileged:
@@ -151,16 +155,23 @@ def test_export_commands_evaluate_as_training_did(name):
         assert bound["model"] == teacher.model and bound["max_tokens"] == teacher.max_tokens
         assert bound.get("temperature") == teacher.temperature
         assert bound.get("model_args", {}).get("base_url") == teacher.base_url
+        assert bound["cache"] == {"expiry": "1Y", "per_epoch": False}  # same feedback each time
     assert _options(hf, "-M")[-1] == "do_sample=false" and "--temperature" not in hf
     assert _options(vllm, "--temperature") == _options(adapter, "--temperature") == ["0"]
+    # the student's vllm server starts beside the teacher's: it takes only its share
+    share = f"gpu_memory_utilization={config.vllm.eval_gpu_memory_utilization}"
+    assert share in _options(vllm, "-M") and share in _options(adapter, "-M")
+    if config.vllm.max_model_length:
+        assert f"max_model_len={config.vllm.max_model_length}" in _options(vllm, "-M")
     if name == "maze-h100.yaml":
         assert expected["leak"] == "regenerate" and teacher.base_url
 
 
-def test_export_command_runs_in_inspect_as_written(tmp_path):
+def test_export_command_runs_in_inspect_as_written(tmp_path, monkeypatch):
     """The command for a model teacher with a base URL, model args, its own generation
     settings, unprivileged, leak=redact and `ops=*` runs in Inspect's CLI; the log records
     all of it (scripted models stand in for the export and for the teacher's server)."""
+    monkeypatch.setenv("INSPECT_CACHE_DIR", str(tmp_path / "cache"))  # the teacher's cache
     teacher = {
         "name": "model",
         "model": "scripted/teacher",
@@ -173,7 +184,14 @@ def test_export_command_runs_in_inspect_as_written(tmp_path):
     }
     suite = {"name": "arithmetic", "args": {"n": 20, "ops": "*"}}
     config = load_config(
-        write(tmp_path, suite=suite, teacher=teacher, turns=2, max_tokens=24, eval={"n": 2})
+        write(
+            tmp_path,
+            suite=suite,
+            teacher=teacher,
+            turns=2,
+            max_tokens=24,
+            eval={"n": 2, "turns": 2},
+        )
     )
     hf = _commands(config)[0]
     student = hf.index("--model")
@@ -203,6 +221,7 @@ def test_export_command_runs_in_inspect_as_written(tmp_path):
         {"feedback": "Check the operation."},
     )
     assert (role.config.max_tokens, role.config.temperature) == (64, 0.3)
+    assert (role.config.cache.expiry, role.config.cache.per_epoch) == ("1Y", False)
     assert run_identity(log)["teacher"] == "model: scripted/teacher, unprivileged, leak=redact"
 
 

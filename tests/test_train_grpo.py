@@ -44,7 +44,7 @@ def config(output_dir, **settings):
             "max_tokens": 10,
             "lr": 1e-3,
             "critique": 1.0,
-            "eval": {"every": 0, "n": 1},
+            "eval": {"every": 0, "n": 1, "turns": 2},
             "seed": 0,
             **settings,
         }

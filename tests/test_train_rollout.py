@@ -18,7 +18,7 @@ from rl2f_eval.suites.base import Problem
 from rl2f_eval.teachers import make_teacher
 from rl2f_eval.teachers import prompts as teacher_prompts
 from rl2f_eval.train.chat import ChatTokens
-from rl2f_eval.train.critique import critique_batch, critique_examples
+from rl2f_eval.train.critique import critique_batches, critique_examples
 from rl2f_eval.train.rewards import episode_reward, reward_function
 from rl2f_eval.train.rollout import EpisodeRunner, first_message
 
@@ -100,6 +100,26 @@ def test_student_tokens_are_trained_and_feedback_tokens_masked(chat):
     assert episode.student_tokens == sum(len(ids) for mask, ids in runs if mask)
 
 
+def test_episodes_that_would_outgrow_the_context_limit_end_unsolved(chat):
+    """The episode-length guard (vllm.max_model_length): no turn starts from a context longer
+    than the limit; such an episode ends there, unsolved, and is counted."""
+    free = EpisodeRunner(SUITE, chat, make_teacher("verifier"), turns=3)
+    [full] = free.run(problems(1), student(chat, ["wrong", "wrong", "right"]))
+    after_one_turn = len(full.prompt_ids) + full.env_mask.index(0)  # first attempt only
+    limit = after_one_turn + 5  # room for the first turn, not the second
+    runner = EpisodeRunner(SUITE, chat, make_teacher("verifier"), turns=3, context_limit=limit)
+    seen = []
+
+    def generate(contexts, _inner=student(chat, ["wrong", "wrong", "right"])):
+        seen.extend(len(c) for c in contexts)
+        return _inner(contexts)
+
+    episodes = runner.run(problems(2), generate)
+    assert max(seen) <= limit and len(seen) == 2  # only the first turn was generated
+    assert all(e.cut and e.solved_turn is None and len(e.turns) == 1 for e in episodes)
+    assert runner.stats.drain()["episodes_cut"] == 2 and not full.cut
+
+
 def test_solved_episodes_stop_and_rewards_follow_verdicts(chat):
     runner = EpisodeRunner(SUITE, chat, make_teacher("binary"), turns=2)
     generate = student(chat, ["right", "right"])
@@ -144,10 +164,13 @@ def test_model_teacher_feedback_is_guarded_and_becomes_critique_targets(chat):
         assert chat.tokenizer.decode(example.target_ids, skip_special_tokens=True) == (
             "Count on from the larger number."
         )
-    batch = critique_batch(examples, pad_id=0)
-    for row, example in zip(batch["labels"], examples, strict=True):
+    [batch] = critique_batches(examples, pad_id=0, chunk_tokens=10_000)
+    for ids, row, example in zip(batch["input_ids"], batch["labels"], examples, strict=True):
         kept = row[row != -100].tolist()
         assert kept == example.target_ids
+        # prompts padded on the left, targets on the right: the prompt ends where targets start
+        width = batch["input_ids"].size(1) - batch["labels"].size(1)
+        assert ids[width - len(example.prompt_ids) : width].tolist() == example.prompt_ids
 
 
 def test_leaking_feedback_is_redacted_and_never_a_critique_target(chat):

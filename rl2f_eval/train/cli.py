@@ -1,4 +1,4 @@
-"""`rl2f-eval train` and `rl2f-eval merge-adapter` (typer commands; torch loads only when run).
+"""`rl2f-eval train` and `merge-adapter` (typer commands; torch loads only when run).
 
 Registered on the main app with `register(app)`.
 """
@@ -65,7 +65,7 @@ def train_command(
         raise typer.Exit(2) from None
     if result.evaluations:
         first, last = result.evaluations[0], result.evaluations[-1]
-        turns = cfg.eval.turns or cfg.turns
+        turns = cfg.eval.turns
         typer.echo(
             f"held-out acc@1 {first['acc_at_1']:.3f} -> {last['acc_at_1']:.3f}, "
             f"acc@{turns} {first[f'acc_at_{turns}']:.3f} -> {last[f'acc_at_{turns}']:.3f} "

@@ -17,6 +17,10 @@ from rl2f_eval.suites import registry
 from rl2f_eval.suites.base import Problem, Suite
 
 EMBEDDED = "embedded/smollm2"
+EVAL_TURNS = 5
+"""Turns of the held-out evaluation unless `eval.turns` sets them: `inspect eval`'s default, and
+deliberately not the training turns, so that a single-turn baseline (`turns: 1`) is measured on
+what feedback buys it, with the same N as the multi-turn run it is compared with."""
 
 
 class TrainConfigError(ValueError):
@@ -67,9 +71,15 @@ class VllmSpec(_Spec):
     `trl vllm-serve` process (at `server_base_url`)."""
     gpu_memory_utilization: float = Field(0.3, gt=0.0, le=1.0)
     server_base_url: str | None = None
-    max_model_length: int | None = None
+    max_model_length: int | None = Field(None, ge=1)
+    """The student engine's context (prompt + generation). Episodes are kept within it: one
+    whose next turn could outgrow it ends there, unsolved (counted as `episodes_cut`)."""
     sleep: bool = False
     """Release vLLM memory between generations (colocate); costs a weight sync per turn."""
+    eval_gpu_memory_utilization: float = Field(0.5, gt=0.0, le=1.0)
+    """GPU share of the student's `vllm serve` that the exported `vllm/` commands start
+    (`-M gpu_memory_utilization`): it must fit beside the teacher's server, where vLLM's own
+    default (0.9) would not start. scripts/train-gpu.sh gives the teacher 0.35."""
 
 
 class EvalSpec(_Spec):
@@ -77,8 +87,14 @@ class EvalSpec(_Spec):
     """Evaluate the held-out problems every this many steps (0: only before and after)."""
     n: int = Field(16, ge=0)
     """Held-out problems (0: no evaluation)."""
-    turns: int | None = Field(None, ge=1)
-    """Turns of the evaluation episodes (default: the training turns)."""
+    turns: int = Field(EVAL_TURNS, ge=1)
+    """Turns of the evaluation episodes; not the training turns by default (see EVAL_TURNS)."""
+    at_start: bool = True
+    """Also evaluate the untrained model at step 0 (`rl2f-eval repro` evaluates the shared base
+    once instead)."""
+    during: int | None = Field(None, ge=1)
+    """Problems of the evaluations during training: the first `during` of the `n` held out
+    (default: all). Cheaper curves; `rl2f-eval repro` scores every arm on all n afterwards."""
     suite_args: dict[str, Any] = Field(default_factory=dict)
     """Suite arguments for the held-out problems (merged over `suite.args`); without them the
     held-out problems are the last `n` of the training suite's problems."""
@@ -112,6 +128,9 @@ class TrainConfig(_Spec):
     """LoRA adapter settings; `null` for full fine-tuning."""
     critique: float = Field(0.0, ge=0.0)
     """Weight of the critique-prediction loss (0: off)."""
+    critique_chunk: int = Field(4096, ge=1)
+    """Tokens (examples x padded length) per micro-batch of the critique pass, which is
+    recomputed in the backward pass one micro-batch at a time: bounds its memory."""
     vllm: VllmSpec = Field(default_factory=VllmSpec)
     eval: EvalSpec = Field(default_factory=EvalSpec)
     save_every: int = Field(0, ge=0)
@@ -130,7 +149,21 @@ class TrainConfig(_Spec):
                 f"grad_accum={self.grad_accum} must divide batch x generations "
                 f"({self.batch} x {self.generations})"
             )
+        limit = self.vllm.max_model_length
+        if self.vllm.mode != "off" and limit is not None and limit <= self.max_tokens:
+            raise ValueError(
+                f"vllm.max_model_length={limit} leaves no room for a prompt before "
+                f"max_tokens={self.max_tokens} generated tokens"
+            )
         return self
+
+    def context_limit(self) -> int | None:
+        """The longest context a student turn may start from (the episode-length guard), or
+        None without a limit: vLLM's max_model_length less one turn's max_tokens."""
+        limit = self.vllm.max_model_length
+        if self.vllm.mode == "off" or limit is None:
+            return None
+        return limit - self.max_tokens
 
     def model_path(self) -> str:
         if self.model == EMBEDDED:

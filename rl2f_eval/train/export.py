@@ -27,24 +27,28 @@ def eval_commands(
     base: str,
     task: str | None = "rl2f_eval/maze",
     sample_ids: list[str] | None = None,
+    vllm_server: dict[str, Any] | None = None,
 ) -> list[str]:
     """`inspect eval` of each exported checkpoint, decoding greedily as the training-time
     evaluation does. `task`: the task, its -T arguments and any other options
     (`rl2f_eval.train.run.task_spec`; None: no task runs the suite, no commands);
-    `sample_ids`: restrict to these samples."""
+    `sample_ids`: restrict to these samples; `vllm_server`: `vllm serve` arguments of the
+    `vllm/` commands (e.g. gpu_memory_utilization, so that the student's server starts beside a
+    running teacher server)."""
     if task is None:
         return []
     if sample_ids:
         task = f"{task} --sample-id {shlex.quote(','.join(map(str, sample_ids)))}"
+    server = "".join(f" -M {shlex.quote(f'{k}={v}')}" for k, v in (vllm_server or {}).items())
     commands = []
     if "merged" in paths:
         merged = shlex.quote(f"model_path={paths['merged']}")
         commands.append(f"inspect eval {task} --model hf/local -M {merged} -M do_sample=false")
         vllm = shlex.quote(f"vllm/{paths['merged']}")
-        commands.append(f"inspect eval {task} --model {vllm} --temperature 0")
+        commands.append(f"inspect eval {task} --model {vllm}{server} --temperature 0")
     if "adapter" in paths:
         adapter = shlex.quote(f"vllm/{base}:{paths['adapter']}")
-        commands.append(f"inspect eval {task} --model {adapter} --temperature 0")
+        commands.append(f"inspect eval {task} --model {adapter}{server} --temperature 0")
     return commands
 
 
@@ -57,6 +61,7 @@ def export_model(
     task: str | None = "rl2f_eval/maze",
     held_out_ids: list[str] | None = None,
     notes: list[str] | None = None,
+    vllm_server: dict[str, Any] | None = None,
 ) -> dict[str, Path]:
     """Write `model` (a PeftModel or a plain model) under `out_dir` in `fmt`, and export.json
     with the commands that evaluate it (on the held-out samples when their ids are given) and
@@ -81,9 +86,9 @@ def export_model(
     record = {
         "base_model": base,
         "paths": {k: str(v) for k, v in paths.items()},
-        "evaluate_with": eval_commands(paths, base, task),
+        "evaluate_with": eval_commands(paths, base, task, vllm_server=vllm_server),
         "held_out_sample_ids": held_out_ids or [],
-        "evaluate_held_out_with": eval_commands(paths, base, task, held_out_ids)
+        "evaluate_held_out_with": eval_commands(paths, base, task, held_out_ids, vllm_server)
         if held_out_ids
         else [],
         "notes": notes or [],

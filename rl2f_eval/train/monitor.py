@@ -35,6 +35,7 @@ def transcript(episode: Episode) -> dict[str, Any]:
     return {
         "id": episode.problem.id,
         "solved_turn": episode.solved_turn,
+        "cut": episode.cut,
         "turns": [
             {
                 "attempt": t.attempt,
@@ -65,15 +66,33 @@ class TrainingMonitor(TrainerCallback):
         self._evaluate: Callable[[], list[Episode]] | None = None
         self._turns = 0
         self._stats: RolloutStats | None = None
+        self._at_start = True
 
     def bind(
         self,
         evaluate: Callable[[], list[Episode]] | None,
         turns: int,
         stats: RolloutStats,
+        at_start: bool = True,
     ) -> None:
-        """`evaluate` runs the held-out episodes with the current weights (None: no evaluation)."""
+        """`evaluate` runs the held-out episodes with the current weights (None: no
+        evaluation); `at_start`: also before the first step."""
         self._evaluate, self._turns, self._stats = evaluate, turns, stats
+        self._at_start = at_start
+
+    def logged_evaluations(self) -> set[int]:
+        """The steps with an evaluation in the metrics log (of this run and earlier ones)."""
+        if not self.log_path.exists():
+            return set()
+        steps = set()
+        for line in self.log_path.read_text().splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:  # a line cut by a crash
+                continue
+            if record.get("kind") == "eval":
+                steps.add(int(record["step"]))
+        return steps
 
     def _write(self, record: dict[str, Any]) -> None:
         with self.log_path.open("a") as log:
@@ -99,7 +118,12 @@ class TrainingMonitor(TrainerCallback):
         return record
 
     def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
-        self.evaluate(state.global_step)
+        step = state.global_step
+        if step == 0 and not self._at_start:
+            return
+        if step > 0 and step in self.logged_evaluations():  # resumed where it evaluated
+            return
+        self.evaluate(step)
 
     def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         if self.every and state.global_step % self.every == 0:

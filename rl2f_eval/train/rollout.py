@@ -42,6 +42,8 @@ class Episode:
     env_mask: list[int] = field(default_factory=list)
     logprobs: list[float] = field(default_factory=list)
     student_tokens: int = 0
+    cut: bool = False
+    """Ended by the episode-length guard before its turns ran out (unsolved)."""
 
     @property
     def problem(self) -> Problem:
@@ -77,12 +79,20 @@ class RolloutStats:
     student_tokens: int = 0
     generation_seconds: float = 0.0
     episodes: int = 0
+    attempts: int = 0
+    cut: int = 0
 
     def drain(self) -> dict[str, float]:
-        out: dict[str, float] = {"episodes": float(self.episodes)}
+        out: dict[str, float] = {
+            "episodes": float(self.episodes),
+            "attempts": float(self.attempts),
+            "student_tokens": float(self.student_tokens),
+            "episodes_cut": float(self.cut),
+        }
         if self.generation_seconds > 0:
             out["tokens_per_s"] = self.student_tokens / self.generation_seconds
         self.student_tokens, self.generation_seconds, self.episodes = 0, 0.0, 0
+        self.attempts = self.cut = 0
         return out
 
 
@@ -115,7 +125,9 @@ class EpisodeRunner:
         leak: str = "flag",
         loop: BackgroundLoop | None = None,
         judge: LeakJudge | None = None,
+        context_limit: int | None = None,
     ) -> None:
+        """`context_limit`: the longest context a turn may start from (None: no limit)."""
         self.suite, self.chat, self.teacher, self.turns, self.leak = (
             suite,
             chat,
@@ -126,15 +138,32 @@ class EpisodeRunner:
         self.judge = judge  # the leak judge behind the string guard (None: strings only)
         self.loop = loop or BackgroundLoop()
         self.stats = RolloutStats()
+        self.context_limit = context_limit
+
+    def _within_limit(self, active: list[Episode]) -> list[Episode]:
+        """The episode-length guard: an episode whose next turn could outgrow the context limit
+        (vLLM's max_model_length less max_tokens) ends here, unsolved, instead of the backend
+        rejecting the prompt and the run dying."""
+        if self.context_limit is None:
+            return active
+        fits = []
+        for episode in active:
+            if len(episode.prompt_ids) + len(episode.completion_ids) <= self.context_limit:
+                fits.append(episode)
+            else:
+                episode.cut = True
+        self.stats.cut += len(active) - len(fits)
+        return fits
 
     def run(self, problems: Sequence[Problem], generate: Generate) -> list[Episode]:
         episodes = [self._start(problem) for problem in problems]
         active = list(episodes)
-        while active:
+        while active := self._within_limit(active):
             started = time.perf_counter()
             completions, logprobs = generate([e.context() for e in active])
             self.stats.generation_seconds += time.perf_counter() - started
             self.stats.student_tokens += sum(len(c) for c in completions)
+            self.stats.attempts += len(completions)
             attempts = self.chat.tokenizer.batch_decode(completions, skip_special_tokens=True)
             for i, (episode, ids) in enumerate(zip(active, completions, strict=True)):
                 episode.add_student(ids, logprobs[i] if logprobs is not None else None)

@@ -17,6 +17,7 @@ import yaml
 from rl2f_eval.suites.base import Problem
 from rl2f_eval.suites.registry import task_name
 from rl2f_eval.teachers import Teacher, make_teacher
+from rl2f_eval.teachers.strategies import TEACHER_CACHE_EXPIRY, teacher_cache_policy
 from rl2f_eval.train.config import (
     LoraSpec,
     TeacherSpec,
@@ -38,12 +39,25 @@ class TrainResult:
     seconds: float
 
 
-def build_teacher(spec: TeacherSpec) -> Teacher:
+TEACHER_CACHE: dict[str, Any] = {"expiry": TEACHER_CACHE_EXPIRY, "per_epoch": False}
+"""Inspect's model-output cache policy of evaluation teacher calls: kept a year (an explicit
+expiry: a log records `None` as the default week) and shared by every epoch, so a held-out
+attempt gets the same feedback in every evaluation, arm and rerun, in training and in `inspect
+eval` of the exports alike (the cache key is the call, not the process). Training rollouts are
+never cached: they sample."""
+
+
+def build_teacher(spec: TeacherSpec, cache: bool = False) -> Teacher:
+    """The teacher `spec` describes; `cache`: its model calls go through TEACHER_CACHE."""
     model = None
     if spec.name in ("model", "self"):
         from inspect_ai.model import GenerateConfig, get_model
 
-        generate = GenerateConfig(max_tokens=spec.max_tokens, temperature=spec.temperature)
+        generate = GenerateConfig(
+            max_tokens=spec.max_tokens,
+            temperature=spec.temperature,
+            cache=teacher_cache_policy(True) if cache else None,
+        )
         model = get_model(spec.model, base_url=spec.base_url, config=generate, **spec.model_args)
     return make_teacher(spec.name, privileged=spec.privileged, model=model)
 
@@ -73,9 +87,9 @@ def _task_arg(name: str, value: Any) -> str:
     return f"-T {shlex.quote(f'{name}={text if same else json.dumps(value)}')}"
 
 
-def teacher_role(spec: TeacherSpec) -> str:
-    """`--model-role teacher=...` binding the teacher model as training built it: model, base
-    URL, model args and generation settings (Inspect's inline YAML/JSON role syntax, where
+def teacher_role(spec: TeacherSpec) -> dict[str, Any]:
+    """The `teacher` model role as training's held-out evaluation built it: model, base URL,
+    model args, generation settings and the cache policy (Inspect's inline role syntax, where
     `model_args.base_url` reaches `get_model(base_url=...)`)."""
     role: dict[str, Any] = {"model": spec.model}
     model_args = {**spec.model_args, **({"base_url": spec.base_url} if spec.base_url else {})}
@@ -84,30 +98,66 @@ def teacher_role(spec: TeacherSpec) -> str:
     role["max_tokens"] = spec.max_tokens
     if spec.temperature is not None:
         role["temperature"] = spec.temperature
-    return f"--model-role {shlex.quote('teacher=' + json.dumps(role, separators=(',', ':')))}"
+    role["cache"] = TEACHER_CACHE
+    return role
 
 
-def task_spec(config: TrainConfig) -> str | None:
-    """Everything of `inspect eval` but the student model that reproduces the held-out
-    evaluation: the registered task (`rl2f_eval/<suite>`) with its -T arguments (suite, turns,
-    teacher, privileged, leak), the teacher's role binding and the student's `--max-tokens`.
-    Greedy decoding is per provider (`rl2f_eval.train.export.eval_commands`). None for a suite
-    given as `package.module:Class`: no task runs it."""
+@dataclass(frozen=True)
+class HeldOutEval:
+    """The held-out evaluation as `inspect eval` runs it, all but the student model: the task,
+    its -T arguments (suite, turns, teacher, privileged, leak), the teacher's role binding and
+    the student's max tokens. Greedy decoding is per provider (`export.eval_commands`)."""
+
+    task: str
+    args: dict[str, Any]
+    teacher: dict[str, Any] | None
+    """The `teacher` model role (None: the teacher needs no model, or is the student itself)."""
+    max_tokens: int
+
+    def command(self) -> str:
+        parts = [self.task, *(_task_arg(k, v) for k, v in self.args.items())]
+        if self.teacher is not None:
+            role = json.dumps(self.teacher, separators=(",", ":"))
+            parts.append(f"--model-role {shlex.quote('teacher=' + role)}")
+        parts.append(f"--max-tokens {self.max_tokens}")
+        return " ".join(parts)
+
+
+def held_out_eval(config: TrainConfig, teacher: str | None = None) -> HeldOutEval | None:
+    """How `inspect eval` reproduces the held-out evaluation, on the registered task
+    (`rl2f_eval/<suite>`); `teacher` overrides the config's teacher by name (e.g. `self`: the
+    evaluated model critiques itself). None for a suite given as `package.module:Class`: no task
+    runs it."""
     task = task_name(config.suite.name)
     if task is None:
         return None
-    teacher = config.teacher
+    spec = config.teacher
+    name = teacher or spec.name
     args = {**config.suite.args, **config.eval.suite_args}
-    args |= {"turns": config.eval.turns or config.turns, "teacher": teacher.name}
-    if teacher.name == "model" and not teacher.privileged:  # only the model teacher reads it
+    args |= {"turns": config.eval.turns, "teacher": name}
+    if name == "model" and not spec.privileged:  # only the model teacher reads it
         args["privileged"] = False
-    if teacher.leak != "flag":
-        args["leak"] = teacher.leak
-    parts = [task, *(_task_arg(k, v) for k, v in args.items())]
-    if teacher.name == "model":
-        parts.append(teacher_role(teacher))
-    parts.append(f"--max-tokens {config.max_tokens}")
-    return " ".join(parts)
+    if spec.leak != "flag":
+        args["leak"] = spec.leak
+    role = teacher_role(spec) if name == "model" else None
+    return HeldOutEval(task, args, role, config.max_tokens)
+
+
+def task_spec(config: TrainConfig) -> str | None:
+    """`held_out_eval` as the part of an `inspect eval` command line after `inspect eval`
+    (greedy decoding is per provider: `rl2f_eval.train.export.eval_commands`); None when no
+    registered task runs the suite."""
+    spec = held_out_eval(config)
+    return spec.command() if spec else None
+
+
+def vllm_server(config: TrainConfig) -> dict[str, Any]:
+    """`vllm serve` arguments of the exported `vllm/` commands: a GPU share that fits beside the
+    teacher's server, and training's context length when it had one."""
+    server: dict[str, Any] = {"gpu_memory_utilization": config.vllm.eval_gpu_memory_utilization}
+    if config.vllm.max_model_length:
+        server["max_model_len"] = config.vllm.max_model_length
+    return server
 
 
 def eval_notes(config: TrainConfig) -> list[str]:
@@ -178,11 +228,13 @@ class TrainingRun:
     """The `inspect eval` task spec of the held-out evaluation (`task_spec`)."""
 
     def evaluate(self) -> list[Any]:
-        """Held-out episodes with the current weights, greedy (what the periodic eval runs)."""
+        """Held-out episodes with the current weights, greedy (what the periodic eval runs), on
+        the first `eval.during` held-out problems when it is set."""
         from rl2f_eval.train.trl_adapter import backend_generate, greedy
 
         with greedy(self.trainer):
-            return self.runners["eval"].run(self.held_out, backend_generate(self.trainer))
+            problems = self.held_out[: self.config.eval.during or None]
+            return self.runners["eval"].run(problems, backend_generate(self.trainer))
 
     def export(self) -> dict[str, Path]:
         from rl2f_eval.train.export import export_model
@@ -196,6 +248,7 @@ class TrainingRun:
             task=self.task,
             held_out_ids=[str(p.id) for p in self.held_out],
             notes=eval_notes(self.config),
+            vllm_server=vllm_server(self.config),
         )
 
 
@@ -227,6 +280,7 @@ def build(
     suite, train_problems, held_out_suite, held_out = split_problems(config)
     args = grpo_config(config)
     teacher = build_teacher(config.teacher)
+    eval_teacher = build_teacher(config.teacher, cache=True)
     prepare_output(config, resume, overwrite)
     os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")  # trl is pinned; see trl_adapter
 
@@ -246,16 +300,36 @@ def build(
         rollout_func=rollout_func(lambda: runners["train"], by_prompt, config.critique > 0),
         callbacks=[monitor],
         critique_weight=config.critique,
+        critique_chunk=config.critique_chunk,
     )
     chat = ChatTokens(trainer.processing_class, end_ids(trainer))
     loop = BackgroundLoop()
-    leak = config.teacher.leak
-    runners["train"] = EpisodeRunner(suite, chat, teacher, config.turns, leak, loop)
-    eval_turns = config.eval.turns or config.turns
-    runners["eval"] = EpisodeRunner(held_out_suite, chat, teacher, eval_turns, leak, loop)
+    leak, limit = config.teacher.leak, config.context_limit()
+    runners["train"] = EpisodeRunner(suite, chat, teacher, config.turns, leak, loop, limit)
+    eval_turns = config.eval.turns
+    runners["eval"] = EpisodeRunner(
+        held_out_suite, chat, eval_teacher, eval_turns, leak, loop, limit
+    )
     run = TrainingRun(config, trainer, monitor, runners, held_out, path, task_spec(config))
-    monitor.bind(run.evaluate if held_out else None, eval_turns, runners["train"].stats)
+    monitor.bind(
+        run.evaluate if held_out else None,
+        eval_turns,
+        runners["train"].stats,
+        at_start=config.eval.at_start,
+    )
     return run
+
+
+def finished_checkpoint(config: TrainConfig) -> str | None:
+    """The run's last checkpoint when it holds every step of the run, else None."""
+    from transformers.trainer_utils import get_last_checkpoint
+
+    folder = config.output_dir / "checkpoints"
+    last = get_last_checkpoint(str(folder)) if folder.is_dir() else None
+    if last is None:
+        return None
+    state = json.loads((Path(last) / "trainer_state.json").read_text())
+    return last if state.get("global_step", 0) >= config.steps else None
 
 
 def train(
@@ -267,7 +341,17 @@ def train(
     """Train as `config` says; evaluation and metrics stream to `config.output_dir`."""
     started = time.perf_counter()
     run = build(config, resume, overwrite, say)
-    run.trainer.train(resume_from_checkpoint=True if resume else None)
+    finished = finished_checkpoint(config) if resume else None
+    if finished is not None:
+        # all steps were trained before the run stopped: Trainer would train one step too many
+        # when resumed from its final checkpoint, so its weights are only loaded
+        from rl2f_eval.train.trl_adapter import load_checkpoint
+
+        load_checkpoint(run.trainer, finished)
+        if config.steps not in run.monitor.logged_evaluations():
+            run.monitor.evaluate(config.steps)
+    else:
+        run.trainer.train(resume_from_checkpoint=True if resume else None)
     exported = run.export()
     return TrainResult(
         output_dir=config.output_dir,

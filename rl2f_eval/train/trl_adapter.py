@@ -12,6 +12,8 @@ What we rely on, checked against the installed trl 1.16.0 sources:
   `trainer.generation_config` and `trainer.generation_kwargs` on the transformers path.
 - The critique loss is added in `compute_loss`, reading `trainer._step` (which slice of the
   generation batch this is), `trainer._metrics` and `current_gradient_accumulation_steps`.
+- `trainer._load_from_checkpoint(path)` (transformers, private): the weights of a checkpoint
+  that already holds every step (resuming from it would train one step too many).
 A new trl release may change any of these: upgrade deliberately, re-checking this list.
 """
 
@@ -31,7 +33,7 @@ from rl2f_eval.suites.base import Problem
 from rl2f_eval.train.config import TrainConfig, TrainConfigError
 from rl2f_eval.train.critique import (
     CritiqueExample,
-    critique_batch,
+    critique_batches,
     critique_examples,
     critique_nll,
 )
@@ -66,6 +68,27 @@ def training_dtype(config: TrainConfig) -> torch.dtype:
         return torch.bfloat16
     cuda_bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
     return torch.bfloat16 if cuda_bf16 else torch.float32
+
+
+GRPO_DEFAULTS: dict[str, Any] = {
+    # TRL's default ("dapo") divides the summed token losses by the batch's token count, so an
+    # episode weighs as much as it has student tokens. In multi-turn RL the long episodes are
+    # the failed ones (every turn used), and their negative advantages would outweigh the short
+    # solved ones; a single-turn baseline has no such imbalance, so the two arms would not train
+    # on the same objective. "grpo" averages each episode's token losses first: one
+    # conversation, one binary reward, one unit of weight, in every arm. (TRL notes its
+    # length bias: per token, a long episode's tokens move less.)
+    "loss_type": "grpo",
+    # vLLM path: TRL's default ("sequence_mask", cap 3.0) sums the log-ratio between the vLLM
+    # sampler and the trainer over every student token of an episode and drops the episode
+    # when the ratio leaves the cap; small per-token numerical differences over thousands of
+    # tokens of a long multi-turn episode add up, so long episodes would be silently dropped.
+    # Per-token truncation keeps every episode and bounds each token's weight at the cap.
+    "vllm_importance_sampling_mode": "token_truncate",
+    "vllm_importance_sampling_clip_max": 3.0,
+}
+"""Our choice of the TRL settings whose defaults fit long multi-turn episodes badly (README:
+Training); a config's `grpo:` section overrides them."""
 
 
 def grpo_config(config: TrainConfig) -> GRPOConfig:
@@ -109,7 +132,7 @@ def grpo_config(config: TrainConfig) -> GRPOConfig:
             f"grpo: {', '.join(sorted(clash))} come from top-level fields; set them there"
         )
     try:
-        return GRPOConfig(**settings, **config.grpo)
+        return GRPOConfig(**settings, **{**GRPO_DEFAULTS, **config.grpo})
     except TypeError as error:
         raise TrainConfigError(f"grpo: {error}") from None
 
@@ -117,9 +140,15 @@ def grpo_config(config: TrainConfig) -> GRPOConfig:
 class DidacticGRPOTrainer(GRPOTrainer):
     """GRPO plus the optional critique-prediction loss (see `critique.py`)."""
 
-    def __init__(self, *args: Any, critique_weight: float = 0.0, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        critique_weight: float = 0.0,
+        critique_chunk: int = 4096,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.critique_weight = critique_weight
+        self.critique_weight, self.critique_chunk = critique_weight, critique_chunk
         self._critique_slices: list[list[CritiqueExample]] = []
 
     def stash_critique(self, examples: Sequence[CritiqueExample]) -> None:
@@ -141,9 +170,12 @@ class DidacticGRPOTrainer(GRPOTrainer):
         examples = self._critique_slices[self._step % self.args.steps_per_generation]
         if not examples:
             return loss
-        pad = self.processing_class.pad_token_id
-        batch = {k: v.to(self.accelerator.device) for k, v in critique_batch(examples, pad).items()}
-        nll = critique_nll(model, batch)
+        pad, device = self.processing_class.pad_token_id, self.accelerator.device
+        batches = (
+            {k: v.to(device) for k, v in batch.items()}
+            for batch in critique_batches(examples, pad, self.critique_chunk)
+        )
+        nll = critique_nll(model, batches)
         self._metrics["train"]["critique_nll"].append(nll.item())
         return loss + self.critique_weight * nll / self.current_gradient_accumulation_steps
 
@@ -182,6 +214,11 @@ def greedy(trainer: GRPOTrainer) -> Iterator[None]:
         else:
             trainer.generation_config, trainer.generation_kwargs = config, kwargs
         trainer.model.train(was_training)
+
+
+def load_checkpoint(trainer: GRPOTrainer, path: str) -> None:
+    """Load a saved checkpoint's weights (the LoRA adapter or the full model) into `trainer`."""
+    trainer._load_from_checkpoint(path)
 
 
 def end_ids(trainer: GRPOTrainer) -> list[int]:
